@@ -1,0 +1,306 @@
+//! Derived figures: counts by status, percent complete, overdue and delayed actions, the
+//! current judgement, the domains table. Computed here so templates only present them.
+
+use chrono::NaiveDate;
+
+use crate::model::{Action, Inspection, Plan, PriorityArea, Status};
+
+/// How many actions stand in one status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusCount<'a> {
+    pub status: &'a Status,
+    pub count: usize,
+}
+
+/// Where a set of actions stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress<'a> {
+    pub total: usize,
+    pub complete: usize,
+    /// Rounded to the nearest whole percent; 0 when there are no actions.
+    pub percent_complete: u32,
+    /// One entry per status in the plan's key, in key order, zeros included.
+    pub by_status: Vec<StatusCount<'a>>,
+    /// Actions whose source gives no status.
+    pub not_recorded: usize,
+    pub overdue: usize,
+}
+
+pub fn progress<'a, 'b>(plan: &'a Plan, actions: impl Iterator<Item = &'b Action>) -> Progress<'a> {
+    let mut counts = vec![0usize; plan.statuses.len()];
+    let (mut total, mut not_recorded, mut overdue) = (0, 0, 0);
+    for action in actions {
+        total += 1;
+        match action.status {
+            Some(i) if i < counts.len() => counts[i] += 1,
+            _ => not_recorded += 1,
+        }
+        if is_overdue(action, plan, plan.as_at) {
+            overdue += 1;
+        }
+    }
+    let by_status: Vec<StatusCount<'a>> = plan
+        .statuses
+        .iter()
+        .zip(counts)
+        .map(|(status, count)| StatusCount { status, count })
+        .collect();
+    let complete = by_status
+        .iter()
+        .filter(|c| c.status.complete)
+        .map(|c| c.count)
+        .sum();
+    Progress {
+        total,
+        complete,
+        percent_complete: percent(complete, total),
+        by_status,
+        not_recorded,
+        overdue,
+    }
+}
+
+pub fn percent(part: usize, whole: usize) -> u32 {
+    if whole == 0 {
+        return 0;
+    }
+    ((part * 200 + whole) / (2 * whole)) as u32
+}
+
+/// Overdue: a known due date before the as-at date, and a recorded status that is not
+/// complete. An action with no recorded status is never called overdue: that would be a guess.
+pub fn is_overdue(action: &Action, plan: &Plan, as_at: NaiveDate) -> bool {
+    let Some(status) = action.status.and_then(|i| plan.status(i)) else {
+        return false;
+    };
+    !status.complete && action.effective_due().is_some_and(|due| due < as_at)
+}
+
+/// The exception list: actions in a status marked `delayed`, in plan order.
+pub fn delayed_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
+    plan.actions()
+        .filter(|(_, a)| {
+            a.status
+                .and_then(|i| plan.status(i))
+                .is_some_and(|s| s.delayed)
+        })
+        .collect()
+}
+
+pub fn overdue_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
+    plan.actions()
+        .filter(|(_, a)| is_overdue(a, plan, plan.as_at))
+        .collect()
+}
+
+/// The newest held inspection that gave an overall grade: where the journey stands.
+pub fn current_judgement(inspections: &[Inspection]) -> Option<&Inspection> {
+    inspections
+        .iter()
+        .rev()
+        .find(|i| !i.planned && i.overall.is_some())
+}
+
+/// The newest event that has taken place, of any kind.
+pub fn latest_event(inspections: &[Inspection]) -> Option<&Inspection> {
+    inspections
+        .iter()
+        .rev()
+        .find(|i| !i.planned && i.when.sort_key().is_some())
+}
+
+pub fn planned_events(inspections: &[Inspection]) -> Vec<&Inspection> {
+    inspections.iter().filter(|i| i.planned).collect()
+}
+
+/// Judgement domains (rows) by graded inspection (columns), in order of first appearance.
+pub struct DomainTable<'a> {
+    pub inspections: Vec<&'a Inspection>,
+    pub rows: Vec<DomainRow>,
+}
+
+pub struct DomainRow {
+    pub domain: String,
+    pub within: Option<String>,
+    /// One cell per column: `Some(Some(grade))` graded, `Some(None)` judged but grade not
+    /// recorded, `None` not part of that inspection.
+    pub cells: Vec<Option<Option<usize>>>,
+}
+
+pub fn domain_table(inspections: &[Inspection]) -> DomainTable<'_> {
+    let columns: Vec<&Inspection> = inspections
+        .iter()
+        .filter(|i| !i.judgements.is_empty())
+        .collect();
+    let mut rows: Vec<DomainRow> = Vec::new();
+    for (col, inspection) in columns.iter().enumerate() {
+        for j in &inspection.judgements {
+            let key = normalise_domain(&j.domain);
+            let row = match rows.iter().position(|r| normalise_domain(&r.domain) == key) {
+                Some(r) => r,
+                None => {
+                    rows.push(DomainRow {
+                        domain: j.domain.clone(),
+                        within: j.within.clone(),
+                        cells: vec![None; columns.len()],
+                    });
+                    rows.len() - 1
+                }
+            };
+            rows[row].cells[col] = Some(j.grade);
+        }
+    }
+    DomainTable {
+        inspections: columns,
+        rows,
+    }
+}
+
+fn normalise_domain(domain: &str) -> String {
+    domain
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::Due;
+    use crate::model::{Html, Outcome};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn status(key: &str, complete: bool, delayed: bool) -> Status {
+        Status {
+            key: key.into(),
+            label: key.into(),
+            colour: "#000000".into(),
+            meaning: None,
+            complete,
+            delayed,
+        }
+    }
+
+    fn action(id: &str, status: Option<usize>, due: Option<Due>) -> Action {
+        Action {
+            id: id.into(),
+            slug: id.into(),
+            text: Html::default(),
+            responsible: None,
+            due,
+            status,
+            source_status: None,
+            progress: Html::default(),
+            impact: Html::default(),
+            delay: None,
+            history: vec![],
+            editorial_note: Html::default(),
+        }
+    }
+
+    fn plan(actions: Vec<Action>) -> Plan {
+        Plan {
+            slug: "p".into(),
+            title: "P".into(),
+            responds_to: None,
+            as_at: day(2023, 1, 1),
+            summary: None,
+            introduction: Html::default(),
+            governance: Html::default(),
+            statuses: vec![
+                status("completed", true, false),
+                status("on-track", false, false),
+                status("delayed", false, true),
+            ],
+            status_notes: Html::default(),
+            editorial_note: Html::default(),
+            areas: vec![PriorityArea {
+                number: 1,
+                slug: "a".into(),
+                title: "A".into(),
+                summary: None,
+                editorial_note: Html::default(),
+                outcomes: vec![Outcome {
+                    text: Html::default(),
+                    actions,
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn counts_by_status_and_percent_complete() {
+        let p = plan(vec![
+            action("1", Some(0), None),
+            action("2", Some(0), None),
+            action("3", Some(1), None),
+            action("4", None, None),
+        ]);
+        let pr = progress(&p, p.areas[0].actions());
+        assert_eq!(pr.total, 4);
+        assert_eq!(pr.complete, 2);
+        assert_eq!(pr.percent_complete, 50);
+        assert_eq!(
+            pr.by_status.iter().map(|c| c.count).collect::<Vec<_>>(),
+            vec![2, 1, 0]
+        );
+        assert_eq!(pr.not_recorded, 1);
+    }
+
+    #[test]
+    fn percent_rounds_to_nearest() {
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(0, 0), 0);
+        assert_eq!(percent(1, 200), 1);
+    }
+
+    #[test]
+    fn overdue_needs_a_past_date_and_a_known_incomplete_status() {
+        let past = Some(Due::On(day(2022, 12, 1)));
+        let p = plan(vec![
+            action("late", Some(1), past.clone()),
+            action("done", Some(0), past.clone()),
+            action("unknown", None, past),
+            action("future", Some(1), Some(Due::On(day(2023, 6, 1)))),
+            action(
+                "words",
+                Some(1),
+                Some(Due::Described {
+                    text: "Review 30/09/22".into(),
+                    date: Some(day(2022, 9, 30)),
+                }),
+            ),
+            action(
+                "no date",
+                Some(1),
+                Some(Due::Described {
+                    text: "Ongoing".into(),
+                    date: None,
+                }),
+            ),
+        ]);
+        let ids: Vec<&str> = overdue_actions(&p)
+            .iter()
+            .map(|(_, a)| a.id.as_str())
+            .collect();
+        assert_eq!(ids, vec!["late", "words"]);
+        assert_eq!(progress(&p, p.areas[0].actions()).overdue, 2);
+    }
+
+    #[test]
+    fn a_revised_due_date_replaces_the_original() {
+        let mut a = action("d", Some(2), Some(Due::On(day(2022, 10, 1))));
+        a.delay = Some(crate::model::Delay {
+            revised_due: Some(day(2023, 3, 1)),
+            ..Default::default()
+        });
+        let p = plan(vec![a]);
+        assert!(overdue_actions(&p).is_empty());
+        assert_eq!(delayed_actions(&p).len(), 1);
+    }
+}

@@ -1,0 +1,135 @@
+//! Waymark: an improvement journey's Markdown and YAML sources → an accessible static website.
+//!
+//! The pipeline runs one way: [`source`] reads files, [`yaml`] and [`markdown`] parse them,
+//! [`validate`] checks them into the [`model`], [`figures`] derives the numbers, [`render`]
+//! makes the pages in parallel and [`output`] swaps the finished site in whole.
+
+pub mod colour;
+pub mod dates;
+pub mod diagnostics;
+pub mod figures;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod routes;
+pub mod site_config;
+pub mod source;
+pub mod validate;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use model::Site;
+pub use render::Links;
+
+/// What to build and how. `..Default::default()` gives the CLI's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder: the one holding `content/`.
+    pub root: PathBuf,
+    /// Where the site is written; `<root>/public` when None.
+    pub output: Option<PathBuf>,
+    /// Stands in for the as-at date when site.yaml has none; today when None.
+    pub today: Option<NaiveDate>,
+    pub links: Links,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+/// The result of `check` or `build`: every problem found, and the site when it could be made.
+#[derive(Debug)]
+pub struct Outcome {
+    pub site: Option<Site>,
+    pub diagnostics: Diagnostics,
+    /// Pages written; zero for `check` and for a failed build.
+    pub pages: usize,
+}
+
+/// Reads and checks the content and the templates, writing nothing.
+pub fn check(options: &BuildOptions) -> Outcome {
+    let (site, mut diagnostics) = load(&options.root, options.today());
+    if let Err(problems) = render::Theme::load(&options.root) {
+        diagnostics.extend(problems);
+    }
+    let site = site.filter(|_| !diagnostics.has_errors());
+    Outcome {
+        site,
+        diagnostics: diagnostics.sorted(),
+        pages: 0,
+    }
+}
+
+/// Reads and checks the content: the first half of `check` and `build`.
+pub fn load(root: &Path, today: NaiveDate) -> (Option<Site>, Diagnostics) {
+    let (files, read_problems) = source::read_content(root);
+    let (site, mut diagnostics) = validate::site(&files, today);
+    diagnostics.extend(read_problems);
+    let site = site.filter(|_| !diagnostics.has_errors());
+    (site, diagnostics.sorted())
+}
+
+/// Checks, then builds into a staging folder and swaps it in. On any error the previous
+/// output is left exactly as it was.
+pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
+    let output = options.output_dir();
+    output::check_output_folder(&options.root, &output)?;
+    let (site, mut diagnostics) = load(&options.root, options.today());
+    let theme = render::Theme::load(&options.root)
+        .map_err(|p| diagnostics.extend(p))
+        .ok();
+    let (Some(site), Some(theme)) = (site, theme) else {
+        return Ok(Outcome {
+            site: None,
+            diagnostics: diagnostics.sorted(),
+            pages: 0,
+        });
+    };
+    if diagnostics.has_errors() {
+        return Ok(Outcome {
+            site: None,
+            diagnostics: diagnostics.sorted(),
+            pages: 0,
+        });
+    }
+    let staging = output::Staging::new(&output)?;
+    match render::render_site(&site, &theme, options.links, &staging) {
+        Ok(pages) => {
+            staging.commit()?;
+            Ok(Outcome {
+                site: Some(site),
+                diagnostics: diagnostics.sorted(),
+                pages,
+            })
+        }
+        Err(problems) => {
+            diagnostics.extend(problems);
+            Ok(Outcome {
+                site: None,
+                diagnostics: diagnostics.sorted(),
+                pages: 0,
+            })
+        }
+    }
+}

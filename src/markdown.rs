@@ -1,0 +1,331 @@
+//! Markdown → safe HTML: links between content files become site addresses, raw HTML is
+//! sanitised, and every problem is reported with the bytes it came from.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::Severity;
+use crate::model::{Html, ROOT};
+use crate::routes::Routes;
+
+/// A problem in a piece of Markdown; `span` is relative to the Markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: String,
+}
+
+/// What the Markdown sits in: the file it came from (for relative links) and the site's routes.
+pub struct Context<'a> {
+    pub file: &'a Path,
+    pub routes: &'a Routes,
+}
+
+pub fn render(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
+    if markdown.trim().is_empty() {
+        return (Html::default(), Vec::new());
+    }
+    let mut problems = Vec::new();
+    let mut raw_html = false;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut has_h1 = false;
+    for (event, span) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(&dest_url, ctx, &span, &mut problems);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(&dest_url, ctx, &span, &mut problems);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Html(ref chunk) | Event::InlineHtml(ref chunk) => {
+                raw_html = true;
+                problems.extend(unsafe_html(chunk, &span));
+                event
+            }
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => {
+                has_h1 = true;
+                event
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    if has_h1 {
+        // The page's title is its only h1; the author's headings sit below it.
+        events = events.into_iter().map(demote_heading).collect();
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html {
+        html = sanitiser().clean(&html).to_string();
+    }
+    (Html(html), problems)
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
+}
+
+fn demote_heading(event: Event<'_>) -> Event<'_> {
+    let lower = |level: HeadingLevel| match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    };
+    match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
+        other => other,
+    }
+}
+
+fn rewrite_link<'a>(
+    dest: &CowStr<'a>,
+    ctx: &Context<'_>,
+    span: &Range<usize>,
+    problems: &mut Vec<Problem>,
+) -> CowStr<'a> {
+    let dest_str: &str = dest;
+    let (path, fragment) = match dest_str.split_once('#') {
+        Some((p, f)) => (p, format!("#{f}")),
+        None => (dest_str, String::new()),
+    };
+    if path.is_empty() {
+        return dest.clone();
+    }
+    if let Some(scheme) = scheme_of(path) {
+        if matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel") {
+            return dest.clone();
+        }
+        problems.push(Problem {
+            severity: Severity::Warning,
+            span: span.clone(),
+            message: format!("This link uses `{scheme}:`, which is not safe on a public website, so it has been removed."),
+            help: "Link to a web page (https://...), an email address (mailto:...) or another content file.".into(),
+        });
+        return CowStr::from("#");
+    }
+    if let Some(site_path) = path.strip_prefix('/') {
+        return site_link(site_path, &fragment, ctx, span, problems);
+    }
+    if is_content_file(path) {
+        return match ctx.routes.resolve(ctx.file, path) {
+            Some(url) => CowStr::from(format!("{ROOT}{url}{fragment}")),
+            None => {
+                problems.push(missing_link(path, span));
+                dest.clone()
+            }
+        };
+    }
+    dest.clone()
+}
+
+/// `/reports/` style links: to a page if one is there, else to a static file.
+fn site_link<'a>(
+    site_path: &str,
+    fragment: &str,
+    ctx: &Context<'_>,
+    span: &Range<usize>,
+    problems: &mut Vec<Problem>,
+) -> CowStr<'a> {
+    let looks_like_page = !site_path.rsplit('/').next().unwrap_or("").contains('.');
+    let page = if site_path.is_empty() || site_path.ends_with('/') {
+        site_path.to_string()
+    } else {
+        format!("{site_path}/")
+    };
+    if looks_like_page && !ctx.routes.has_url(&page) {
+        problems.push(missing_link(&format!("/{site_path}"), span));
+    }
+    let target = if looks_like_page {
+        page
+    } else {
+        site_path.to_string()
+    };
+    CowStr::from(format!("{ROOT}{target}{fragment}"))
+}
+
+fn missing_link(target: &str, span: &Range<usize>) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        span: span.clone(),
+        message: format!("This links to `{target}`, but there is no such page or content file."),
+        help: "Check the spelling and the folder. Links to other content files are written relative to this file, for example `../reports/2020-06-26-audit-committee.md`.".into(),
+    }
+}
+
+fn is_content_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+fn scheme_of(url: &str) -> Option<String> {
+    let colon = url.find(':')?;
+    let scheme = &url[..colon];
+    let valid = !scheme.is_empty()
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    valid.then(|| scheme.trim().to_ascii_lowercase())
+}
+
+/// What sanitising will strip from a piece of raw HTML, so the author hears about it.
+fn unsafe_html(chunk: &str, span: &Range<usize>) -> Option<Problem> {
+    let lower = chunk.to_ascii_lowercase();
+    let found = [
+        ("<script", "a script"),
+        ("<iframe", "an embedded frame (iframe)"),
+        ("<object", "an embedded object"),
+        ("<embed", "an embedded object"),
+        ("<form", "a form"),
+        ("<style", "a style block"),
+        ("javascript:", "a `javascript:` link"),
+        ("style=", "a style attribute"),
+    ]
+    .iter()
+    .find(|(needle, _)| lower.contains(needle))
+    .map(|(_, what)| *what)
+    .or_else(|| has_event_handler(&lower).then_some("an event handler (such as onclick)"))?;
+    Some(Problem {
+        severity: Severity::Warning,
+        span: span.clone(),
+        message: format!("This HTML contains {found}, which has been removed from the page."),
+        help: "Write the content in Markdown instead. Scripts, frames, event handlers and styles are never published, so that the site stays safe and readable.".into(),
+    })
+}
+
+fn has_event_handler(lower: &str) -> bool {
+    lower.match_indices(" on").any(|(i, _)| {
+        let rest = &lower[i + 3..];
+        let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+        name_len > 0 && rest[name_len..].trim_start().starts_with('=')
+    })
+}
+
+fn sanitiser() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+        b.url_relative(ammonia::UrlRelative::PassThrough);
+        b.add_tag_attributes("th", ["scope"]);
+        b.add_tag_attributes("td", ["headers"]);
+        b
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn routes() -> Routes {
+        let mut r = Routes::default();
+        r.add(Path::new("content/reports/a.md"), "reports/a/".into())
+            .unwrap();
+        r.add(Path::new("content/site.yaml"), "".into()).unwrap();
+        r
+    }
+
+    fn md(text: &str) -> (Html, Vec<Problem>) {
+        let routes = routes();
+        let file = PathBuf::from("content/pages/about.md");
+        render(
+            text,
+            &Context {
+                file: &file,
+                routes: &routes,
+            },
+        )
+    }
+
+    #[test]
+    fn links_to_content_files_become_site_addresses() {
+        let (html, problems) = md("See [the report](../reports/a.md#next).");
+        assert!(problems.is_empty());
+        assert!(
+            html.0.contains(&format!("href=\"{ROOT}reports/a/#next\"")),
+            "{}",
+            html.0
+        );
+    }
+
+    #[test]
+    fn links_to_missing_files_are_errors_pointing_at_the_link() {
+        let text = "Intro.\n\nSee [the report](../reports/b.md).";
+        let (_, problems) = md(text);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].severity, Severity::Error);
+        assert!(text[problems[0].span.clone()].contains("[the report]"));
+    }
+
+    #[test]
+    fn scripts_and_handlers_are_removed_with_a_warning() {
+        let (html, problems) = md("<p onclick=\"x()\">Hi</p>\n\n<script>alert(1)</script>\n\n<table><tr><th scope=\"col\">A</th></tr></table>");
+        assert!(!html.0.contains("script"));
+        assert!(!html.0.contains("onclick"));
+        assert!(html.0.contains("<th scope=\"col\">A</th>"), "{}", html.0);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().all(|p| p.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn javascript_links_are_removed() {
+        let (html, problems) = md("[x](javascript:alert(1))");
+        assert!(!html.0.contains("javascript"));
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn author_h1_is_demoted_below_the_page_title() {
+        let (html, _) = md("# Findings\n\n## Detail");
+        assert!(html.0.contains("<h2>Findings</h2>"));
+        assert!(html.0.contains("<h3>Detail</h3>"));
+    }
+}

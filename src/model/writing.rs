@@ -1,0 +1,27 @@
+//! Progress reports and other pages: mostly prose.
+
+use chrono::NaiveDate;
+
+use super::Html;
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub slug: String,
+    pub title: String,
+    pub date: NaiveDate,
+    pub meeting: Option<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    pub source: Option<String>,
+    pub editorial_note: Html,
+    pub body: Html,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The page's address below the site root, such as `about`.
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Html,
+}

@@ -1,0 +1,550 @@
+//! Pages from the checked site: the theme's Tera templates (site overrides first), rendered
+//! in parallel, each page handed a typed view.
+
+pub mod theme;
+pub mod views;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::dates::DateView;
+use crate::diagnostics::Diagnostic;
+use crate::figures;
+use crate::model::{Action, Inspection, Page, Plan, PriorityArea, Report, Site, ROOT};
+use crate::output::Staging;
+pub use theme::Theme;
+use views::*;
+
+/// How addresses are written into pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Links {
+    /// From the base URL's path (`/improvement/plans/x/`): works on any web server.
+    #[default]
+    Rooted,
+    /// Relative to each page, ending in `index.html`: works from disk (file://).
+    Relative,
+}
+
+/// One page to make.
+enum Job<'a> {
+    Home,
+    Plans,
+    Plan(&'a Plan),
+    Area(&'a Plan, &'a PriorityArea),
+    Action(&'a Plan, &'a PriorityArea, &'a Action),
+    Inspections,
+    Inspection(&'a Inspection),
+    Reports,
+    Report(&'a Report),
+    Page(&'a Page),
+    Accessibility,
+    NotFound,
+}
+
+fn jobs(site: &Site) -> Vec<Job<'_>> {
+    let mut jobs = vec![
+        Job::Home,
+        Job::Plans,
+        Job::Inspections,
+        Job::Reports,
+        Job::Accessibility,
+        Job::NotFound,
+    ];
+    for plan in &site.plans {
+        jobs.push(Job::Plan(plan));
+        for area in &plan.areas {
+            jobs.push(Job::Area(plan, area));
+            jobs.extend(area.actions().map(|a| Job::Action(plan, area, a)));
+        }
+    }
+    jobs.extend(site.inspections.iter().map(Job::Inspection));
+    jobs.extend(site.reports.iter().map(Job::Report));
+    jobs.extend(
+        site.pages
+            .iter()
+            .filter(|p| p.slug != "accessibility")
+            .map(Job::Page),
+    );
+    jobs
+}
+
+/// Renders every page into `staging`. Returns the number of pages, or the problems.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    links: Links,
+    staging: &Staging,
+) -> Result<usize, Vec<Diagnostic>> {
+    let jobs = jobs(site);
+    let problems: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| render_one(site, theme, links, job, staging).err())
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut assets = theme
+        .write_static(staging)
+        .map_err(|e| vec![Diagnostic::error("static", format!("{e:#}"))])?;
+    staging
+        .write("colours.css", theme::colours_css(site).as_bytes())
+        .map_err(|e| vec![Diagnostic::error("colours.css", format!("{e:#}"))])?;
+    assets += 1;
+    let _ = assets;
+    Ok(jobs.len())
+}
+
+fn render_one(
+    site: &Site,
+    theme: &Theme,
+    links: Links,
+    job: &Job<'_>,
+    staging: &Staging,
+) -> Result<(), Diagnostic> {
+    let (path, template, ctx) = page(site, job);
+    let root = root_for(site, links, &path);
+    let mut ctx = ctx;
+    ctx.insert("root", &root);
+    ctx.insert("path", &path);
+    ctx.insert("canonical", &format!("{}{}", site.config.base_url, path));
+    ctx.insert("site", &SiteView::new(site));
+    ctx.insert("as_at", &DateView::from(site.config.as_at));
+    ctx.insert("nav", &nav(site));
+    let html = theme.render(template, &ctx).map_err(|e| {
+        Diagnostic::error(theme.source_of(template), format!("The template `{template}` failed while making the page /{path}: {e}"))
+            .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
+    })?;
+    let mut html = if html.contains(ROOT) {
+        html.replace(ROOT, &root)
+    } else {
+        html
+    };
+    if links == Links::Relative {
+        html = relative_links(&html);
+    }
+    let file = if path.ends_with(".html") {
+        path.clone()
+    } else {
+        format!("{path}index.html")
+    };
+    staging
+        .write(&file, html.as_bytes())
+        .map_err(|e| Diagnostic::error(file.clone(), format!("Could not write /{file}: {e:#}")))
+}
+
+/// The way back to the site root from the page at `path`.
+fn root_for(site: &Site, links: Links, path: &str) -> String {
+    match links {
+        Links::Rooted => site.config.base_path.clone(),
+        Links::Relative => {
+            let depth = path.matches('/').count();
+            if depth == 0 {
+                "./".into()
+            } else {
+                "../".repeat(depth)
+            }
+        }
+    }
+}
+
+/// From disk, a folder link opens a listing, not the page: point links at index.html.
+fn relative_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    while let Some(i) = rest.find("href=\"") {
+        let (before, after) = rest.split_at(i + 6);
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let url = &after[..end];
+        let local = !url.contains("://")
+            && !url.starts_with("mailto:")
+            && !url.starts_with("tel:")
+            && !url.starts_with('#');
+        let (path, frag) = url.split_once('#').map_or((url, ""), |(p, f)| (p, f));
+        out.push_str(path);
+        if local && (path.ends_with('/') || path == ".") {
+            out.push_str(if path == "." {
+                "/index.html"
+            } else {
+                "index.html"
+            });
+        }
+        if !frag.is_empty() || url.contains('#') {
+            out.push('#');
+            out.push_str(frag);
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    url: String,
+    section: &'static str,
+}
+
+fn nav(site: &Site) -> Vec<NavItem> {
+    let mut items = vec![NavItem {
+        title: "Home".into(),
+        url: String::new(),
+        section: "home",
+    }];
+    match site.plans.as_slice() {
+        [one] => items.push(NavItem {
+            title: "Action plan".into(),
+            url: plan_url(one),
+            section: "plans",
+        }),
+        [] => {}
+        _ => items.push(NavItem {
+            title: "Action plans".into(),
+            url: "plans/".into(),
+            section: "plans",
+        }),
+    }
+    items.push(NavItem {
+        title: "Inspections".into(),
+        url: "inspections/".into(),
+        section: "inspections",
+    });
+    items.push(NavItem {
+        title: "Reports".into(),
+        url: "reports/".into(),
+        section: "reports",
+    });
+    items.extend(
+        site.pages
+            .iter()
+            .filter(|p| p.slug == "about")
+            .map(|p| NavItem {
+                title: p.title.clone(),
+                url: page_url(p),
+                section: "about",
+            }),
+    );
+    items
+}
+
+fn crumbs(items: &[(&str, String)]) -> Vec<Crumb> {
+    std::iter::once(Crumb {
+        title: "Home".into(),
+        url: String::new(),
+    })
+    .chain(items.iter().map(|(t, u)| Crumb {
+        title: (*t).to_string(),
+        url: u.clone(),
+    }))
+    .collect()
+}
+
+fn base(title: &str, description: Option<&str>, section: &str, crumbs: Vec<Crumb>) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("title", title);
+    ctx.insert("description", &description);
+    ctx.insert("section", section);
+    ctx.insert("crumbs", &crumbs);
+    ctx
+}
+
+/// The page's address, its template and its view.
+fn page(site: &Site, job: &Job<'_>) -> (String, &'static str, Context) {
+    match *job {
+        Job::Home => (String::new(), "home.html", home(site)),
+        Job::Plans => {
+            let mut ctx = base(
+                "Action plans",
+                Some("Every improvement plan and where it stands."),
+                "plans",
+                crumbs(&[]),
+            );
+            ctx.insert(
+                "plans",
+                &site.plans.iter().map(plan_summary).collect::<Vec<_>>(),
+            );
+            ("plans/".into(), "plans.html", ctx)
+        }
+        Job::Plan(plan) => (plan_url(plan), "plan.html", plan_page(site, plan)),
+        Job::Area(plan, area) => (area_url(plan, area), "area.html", area_page(plan, area)),
+        Job::Action(plan, area, action) => (
+            action_url(plan, action),
+            "action.html",
+            action_page(plan, area, action),
+        ),
+        Job::Inspections => (
+            "inspections/".into(),
+            "inspections.html",
+            inspections_page(site),
+        ),
+        Job::Inspection(i) => (
+            inspection_url(i),
+            "inspection.html",
+            inspection_page(site, i),
+        ),
+        Job::Reports => {
+            let mut ctx = base(
+                "Progress reports",
+                Some("Reports on the improvement journey, newest first."),
+                "reports",
+                crumbs(&[]),
+            );
+            ctx.insert(
+                "reports",
+                &site.reports.iter().map(report_view).collect::<Vec<_>>(),
+            );
+            ("reports/".into(), "reports.html", ctx)
+        }
+        Job::Report(r) => {
+            let mut ctx = base(
+                &r.title,
+                r.summary.as_deref(),
+                "reports",
+                crumbs(&[("Progress reports", "reports/".into())]),
+            );
+            ctx.insert("report", &report_view(r));
+            (report_url(r), "report.html", ctx)
+        }
+        Job::Page(p) => {
+            let mut ctx = base(
+                &p.title,
+                p.summary.as_deref(),
+                if p.slug == "about" { "about" } else { "page" },
+                crumbs(&[]),
+            );
+            ctx.insert("body", &p.body);
+            (page_url(p), "page.html", ctx)
+        }
+        Job::Accessibility => (
+            "accessibility/".into(),
+            "accessibility.html",
+            accessibility_page(site),
+        ),
+        Job::NotFound => (
+            "404.html".into(),
+            "404.html",
+            base("Page not found", None, "none", Vec::new()),
+        ),
+    }
+}
+
+fn home(site: &Site) -> Context {
+    let mut ctx = base(
+        &site.config.title,
+        site.config.description.as_deref(),
+        "home",
+        Vec::new(),
+    );
+    ctx.insert(
+        "current",
+        &figures::current_judgement(&site.inspections).map(|i| event_view(site, i)),
+    );
+    ctx.insert(
+        "latest",
+        &figures::latest_event(&site.inspections).map(|i| event_view(site, i)),
+    );
+    ctx.insert(
+        "planned",
+        &figures::planned_events(&site.inspections)
+            .into_iter()
+            .map(|i| event_view(site, i))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "plans",
+        &site.plans.iter().map(plan_summary).collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "reports",
+        &site
+            .reports
+            .iter()
+            .take(3)
+            .map(report_view)
+            .collect::<Vec<_>>(),
+    );
+    ctx
+}
+
+fn plan_page(site: &Site, plan: &Plan) -> Context {
+    let mut ctx = base(&plan.title, plan.summary.as_deref(), "plans", crumbs(&[]));
+    ctx.insert("plan", &plan_summary(plan));
+    ctx.insert("introduction", &plan.introduction);
+    ctx.insert("governance", &plan.governance);
+    ctx.insert("status_notes", &plan.status_notes);
+    ctx.insert("editorial_note", &plan.editorial_note);
+    ctx.insert("status_key", &status_key(plan));
+    ctx.insert(
+        "areas",
+        &plan
+            .areas
+            .iter()
+            .map(|a| area_summary(plan, a))
+            .collect::<Vec<_>>(),
+    );
+    let delayed: Vec<_> = figures::delayed_actions(plan)
+        .into_iter()
+        .map(|(area, a)| action_view(plan, area, a))
+        .collect();
+    ctx.insert("delayed", &delayed);
+    let overdue: Vec<_> = figures::overdue_actions(plan)
+        .into_iter()
+        .map(|(area, a)| action_view(plan, area, a))
+        .collect();
+    ctx.insert("overdue", &overdue);
+    let responds_to = plan
+        .responds_to
+        .as_ref()
+        .and_then(|id| site.inspections.iter().find(|i| &i.id == id));
+    ctx.insert("responds_to", &responds_to.map(|i| event_view(site, i)));
+    ctx
+}
+
+fn area_page(plan: &Plan, area: &PriorityArea) -> Context {
+    let title = format!("Priority area {}: {}", area.number, area.title);
+    let mut ctx = base(
+        &title,
+        area.summary.as_deref(),
+        "plans",
+        crumbs(&[(&plan.title, plan_url(plan))]),
+    );
+    ctx.insert(
+        "plan",
+        &PageLink {
+            title: &plan.title,
+            url: plan_url(plan),
+        },
+    );
+    ctx.insert("plan_as_at", &DateView::from(plan.as_at));
+    ctx.insert("area", &area_summary(plan, area));
+    ctx.insert("editorial_note", &area.editorial_note);
+    ctx.insert("status_key", &status_key(plan));
+    #[derive(Serialize)]
+    struct OutcomeView<'a> {
+        text: &'a crate::model::Html,
+        actions: Vec<ActionView<'a>>,
+    }
+    let outcomes: Vec<OutcomeView<'_>> = area
+        .outcomes
+        .iter()
+        .map(|o| OutcomeView {
+            text: &o.text,
+            actions: o
+                .actions
+                .iter()
+                .map(|a| action_view(plan, area, a))
+                .collect(),
+        })
+        .collect();
+    ctx.insert("outcomes", &outcomes);
+    ctx
+}
+
+fn action_page(plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
+    let title = format!("Action {}", action.id);
+    let area_title = format!("Priority area {}", area.number);
+    let mut ctx = base(
+        &title,
+        None,
+        "plans",
+        crumbs(&[
+            (&plan.title, plan_url(plan)),
+            (&area_title, area_url(plan, area)),
+        ]),
+    );
+    ctx.insert(
+        "plan",
+        &PageLink {
+            title: &plan.title,
+            url: plan_url(plan),
+        },
+    );
+    ctx.insert("plan_as_at", &DateView::from(plan.as_at));
+    ctx.insert("action", &action_view(plan, area, action));
+    ctx
+}
+
+fn inspections_page(site: &Site) -> Context {
+    let mut ctx = base(
+        "Inspections and visits",
+        Some("A timeline of inspection judgements and monitoring visits."),
+        "inspections",
+        crumbs(&[]),
+    );
+    ctx.insert(
+        "events",
+        &site
+            .inspections
+            .iter()
+            .map(|i| event_view(site, i))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert("table", &domain_table_view(site));
+    ctx
+}
+
+fn inspection_page(site: &Site, i: &Inspection) -> Context {
+    let mut ctx = base(
+        &i.title,
+        i.summary.as_deref(),
+        "inspections",
+        crumbs(&[("Inspections and visits", "inspections/".into())]),
+    );
+    ctx.insert("event", &event_view(site, i));
+    let plans: Vec<PageLink<'_>> = site
+        .plans
+        .iter()
+        .filter(|p| p.responds_to.as_deref() == Some(i.id.as_str()))
+        .map(|p| PageLink {
+            title: &p.title,
+            url: plan_url(p),
+        })
+        .collect();
+    ctx.insert("plans", &plans);
+    ctx
+}
+
+fn accessibility_page(site: &Site) -> Context {
+    let mut ctx = base(
+        "Accessibility statement",
+        Some("How accessible this website is, and how to report a problem."),
+        "page",
+        crumbs(&[]),
+    );
+    let a = &site.config.accessibility;
+    ctx.insert(
+        "contact_email",
+        &a.contact_email
+            .as_ref()
+            .or(site.config.contact_email.as_ref()),
+    );
+    ctx.insert("contact_phone", &a.contact_phone);
+    ctx.insert(
+        "compliance",
+        &a.compliance.as_deref().unwrap_or("partially"),
+    );
+    ctx.insert("non_compliance", &a.non_compliance);
+    ctx.insert("prepared", &a.prepared.map(DateView::from));
+    ctx.insert("reviewed", &a.reviewed.map(DateView::from));
+    ctx.insert("tested", &a.tested.map(DateView::from));
+    ctx.insert("tested_by", &a.tested_by);
+    let extra = site
+        .pages
+        .iter()
+        .find(|p| p.slug == "accessibility")
+        .map(|p| &p.body);
+    ctx.insert("extra", &extra);
+    ctx
+}
+
+/// Used by tests and `check` to find a template's file for messages.
+pub fn template_names() -> &'static [&'static str] {
+    theme::TEMPLATES
+}
+
+#[allow(dead_code)]
+fn _assert_path(_: &Path) {}

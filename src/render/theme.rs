@@ -1,0 +1,204 @@
+//! The theme: templates and static files, layered so a site can replace any single file.
+//! Order of precedence: `<root>/templates` and `<root>/static`, then `<root>/themes/default`,
+//! then the default theme built into the binary (so waymark works from any folder).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::output::Staging;
+use crate::render::views::{grade_class, status_class};
+
+macro_rules! embedded {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/", $dir, "/", $name)))),*]
+    };
+}
+
+pub const TEMPLATES: &[&str] = &[
+    "base.html",
+    "macros.html",
+    "home.html",
+    "plans.html",
+    "plan.html",
+    "area.html",
+    "action.html",
+    "inspections.html",
+    "inspection.html",
+    "reports.html",
+    "report.html",
+    "page.html",
+    "accessibility.html",
+    "404.html",
+];
+
+const BUILT_IN_TEMPLATES: &[(&str, &str)] = embedded!("templates":
+    "base.html", "macros.html", "home.html", "plans.html", "plan.html", "area.html", "action.html",
+    "inspections.html", "inspection.html", "reports.html", "report.html", "page.html",
+    "accessibility.html", "404.html",
+);
+
+const BUILT_IN_STATIC: &[(&str, &str)] = embedded!("static": "style.css");
+
+enum StaticFile {
+    BuiltIn(&'static str),
+    OnDisk(PathBuf),
+}
+
+pub struct Theme {
+    tera: Tera,
+    /// Template name → the file it came from, for messages.
+    sources: BTreeMap<String, PathBuf>,
+    statics: BTreeMap<String, StaticFile>,
+}
+
+impl Theme {
+    /// Loads and compiles every template once. Problems name the template file.
+    pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
+        let mut texts: BTreeMap<String, (String, PathBuf)> = BUILT_IN_TEMPLATES
+            .iter()
+            .map(|(n, t)| {
+                (
+                    n.to_string(),
+                    (
+                        t.to_string(),
+                        PathBuf::from(format!("(built-in theme)/templates/{n}")),
+                    ),
+                )
+            })
+            .collect();
+        let mut problems = Vec::new();
+        for dir in ["themes/default/templates", "templates"] {
+            for (name, path) in files_under(&root.join(dir)) {
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => {
+                        texts.insert(name.clone(), (text, PathBuf::from(dir).join(&name)));
+                    }
+                    Err(e) => problems.push(Diagnostic::error(
+                        PathBuf::from(dir).join(&name),
+                        format!("This template could not be read: {e}."),
+                    )),
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let sources = texts
+            .iter()
+            .map(|(n, (_, p))| (n.clone(), p.clone()))
+            .collect::<BTreeMap<_, _>>();
+        let pairs: Vec<(String, String)> = texts.into_iter().map(|(n, (t, _))| (n, t)).collect();
+        if let Err(e) = tera.add_raw_templates(pairs) {
+            let named = sources
+                .keys()
+                .find(|n| e.to_string().contains(n.as_str()))
+                .and_then(|n| sources.get(n))
+                .cloned();
+            problems.push(
+                Diagnostic::error(named.unwrap_or_else(|| PathBuf::from("templates")), format!("A template could not be read: {}", error_chain(&e)))
+                    .help("Check the template at the place named: every {{ and {% needs its closing }} or %}, and every block its end tag."),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut statics: BTreeMap<String, StaticFile> = BUILT_IN_STATIC
+            .iter()
+            .map(|(n, t)| (n.to_string(), StaticFile::BuiltIn(t)))
+            .collect();
+        for dir in ["themes/default/static", "static"] {
+            for (name, path) in files_under(&root.join(dir)) {
+                statics.insert(name, StaticFile::OnDisk(path));
+            }
+        }
+        Ok(Theme {
+            tera,
+            sources,
+            statics,
+        })
+    }
+
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
+        self.tera.render(template, ctx).map_err(|e| error_chain(&e))
+    }
+
+    pub fn source_of(&self, template: &str) -> PathBuf {
+        self.sources
+            .get(template)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(template))
+    }
+
+    pub fn write_static(&self, staging: &Staging) -> Result<usize> {
+        for (name, file) in &self.statics {
+            match file {
+                StaticFile::BuiltIn(text) => staging.write(name, text.as_bytes())?,
+                StaticFile::OnDisk(path) => staging.write(name, &std::fs::read(path)?)?,
+            }
+        }
+        Ok(self.statics.len())
+    }
+}
+
+/// Files below `dir` by their path relative to it, with `/` separators.
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let name = rel
+                .iter()
+                .map(|p| p.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            (!name.starts_with('.')).then(|| (name, e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+/// Tera hides the useful part of an error in its sources.
+fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+/// Status and grade colours, as classes: a stylesheet keeps pages free of inline styles,
+/// so a strict Content-Security-Policy works.
+pub fn colours_css(site: &Site) -> String {
+    let mut css =
+        String::from("/* Made by waymark from content/site.yaml and the plans' status keys. */\n");
+    if let Some(brand) = &site.config.brand_colour {
+        css.push_str(&format!(
+            ":root{{--brand:{brand};--brand-text:{}}}\n",
+            crate::colour::text_on(brand)
+        ));
+    }
+    let mut rule = |class: String, colour: &str| {
+        css.push_str(&format!(".{class}{{background-color:{colour};color:{};border-color:{colour}}}\n.seg.{class}{{fill:{colour}}}\n", crate::colour::text_on(colour)));
+    };
+    for g in &site.config.grades {
+        rule(grade_class(&g.key), &g.colour);
+    }
+    for plan in &site.plans {
+        for s in &plan.statuses {
+            rule(status_class(&plan.slug, &s.key), &s.colour);
+        }
+    }
+    css
+}

@@ -1,0 +1,510 @@
+//! What templates receive: typed views with every figure, label and address already made.
+
+use serde::Serialize;
+
+use crate::dates::{DateView, Due};
+use crate::figures::{self, Progress};
+use crate::model::{Action, Html, Inspection, Page, Plan, PriorityArea, Report, Site, When};
+use crate::routes::slugify;
+
+#[derive(Serialize, Clone)]
+pub struct Crumb {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub organisation: &'a str,
+    pub description: Option<&'a str>,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub logo: Option<&'a str>,
+    pub contact_email: Option<&'a str>,
+    pub branded: bool,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let c = &site.config;
+        SiteView {
+            title: &c.title,
+            organisation: &c.organisation,
+            description: c.description.as_deref(),
+            language: &c.language,
+            base_url: &c.base_url,
+            logo: c.logo.as_deref(),
+            contact_email: c.contact_email.as_deref(),
+            branded: c.brand_colour.is_some(),
+        }
+    }
+}
+
+/// A status or grade tag: the words always, the colour only as a second cue.
+#[derive(Serialize, Clone)]
+pub struct Tag {
+    pub label: String,
+    pub class: String,
+}
+
+pub fn status_tag(plan: &Plan, index: Option<usize>) -> Option<Tag> {
+    let s = plan.status(index?)?;
+    Some(Tag {
+        label: s.label.clone(),
+        class: status_class(&plan.slug, &s.key),
+    })
+}
+
+pub fn status_class(plan: &str, key: &str) -> String {
+    format!("tag--s-{}-{}", slugify(plan), slugify(key))
+}
+
+pub fn grade_class(key: &str) -> String {
+    format!("tag--g-{}", slugify(key))
+}
+
+pub fn grade_tag(site: &Site, index: Option<usize>) -> Option<Tag> {
+    let g = site.config.grades.get(index?)?;
+    Some(Tag {
+        label: g.label.clone(),
+        class: grade_class(&g.key),
+    })
+}
+
+#[derive(Serialize)]
+pub struct StatusCountView {
+    pub label: String,
+    pub class: String,
+    pub meaning: Option<String>,
+    pub count: usize,
+    pub complete: bool,
+}
+
+/// One segment of the stacked progress bar, in percent of its width.
+#[derive(Serialize)]
+pub struct Segment {
+    pub class: String,
+    pub x: f64,
+    pub width: f64,
+}
+
+#[derive(Serialize)]
+pub struct ProgressView {
+    pub total: usize,
+    pub complete: usize,
+    pub percent_complete: u32,
+    pub overdue: usize,
+    pub not_recorded: usize,
+    pub by_status: Vec<StatusCountView>,
+    pub segments: Vec<Segment>,
+    /// "12 of 18 actions completed (67%)": the bar's text equivalent.
+    pub sentence: String,
+}
+
+pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
+    let mut x = 0.0;
+    let mut segments = Vec::new();
+    for c in p.by_status.iter().filter(|c| c.count > 0) {
+        let width = 100.0 * c.count as f64 / p.total.max(1) as f64;
+        segments.push(Segment {
+            class: status_class(&plan.slug, &c.status.key),
+            x: round2(x),
+            width: round2(width),
+        });
+        x += width;
+    }
+    let noun = if p.total == 1 { "action" } else { "actions" };
+    ProgressView {
+        total: p.total,
+        complete: p.complete,
+        percent_complete: p.percent_complete,
+        overdue: p.overdue,
+        not_recorded: p.not_recorded,
+        by_status: p
+            .by_status
+            .iter()
+            .map(|c| StatusCountView {
+                label: c.status.label.clone(),
+                class: status_class(&plan.slug, &c.status.key),
+                meaning: c.status.meaning.clone(),
+                count: c.count,
+                complete: c.status.complete,
+            })
+            .collect(),
+        segments,
+        sentence: format!(
+            "{} of {} {noun} completed ({}%)",
+            p.complete, p.total, p.percent_complete
+        ),
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[derive(Serialize)]
+pub struct DueView {
+    /// The words to show: a formatted date, or the plan's own words.
+    pub text: String,
+    pub date: Option<DateView>,
+    pub as_written: bool,
+}
+
+fn due_view(due: &Due) -> DueView {
+    match due {
+        Due::On(d) => DueView {
+            text: crate::dates::long(*d),
+            date: Some((*d).into()),
+            as_written: false,
+        },
+        Due::Described { text, date } => DueView {
+            text: text.clone(),
+            date: date.map(Into::into),
+            as_written: true,
+        },
+    }
+}
+
+#[derive(Serialize)]
+pub struct DelayView<'a> {
+    pub reason: &'a Html,
+    pub mitigation: &'a Html,
+    pub responsible: Option<&'a str>,
+    pub revised_due: Option<DateView>,
+}
+
+#[derive(Serialize)]
+pub struct UpdateView<'a> {
+    pub date: DateView,
+    pub status: Option<Tag>,
+    pub note: &'a Html,
+}
+
+#[derive(Serialize)]
+pub struct ActionView<'a> {
+    pub id: &'a str,
+    pub url: String,
+    /// The id of the action's heading on its area page.
+    pub anchor: String,
+    pub text: &'a Html,
+    pub responsible: Option<&'a str>,
+    pub due: Option<DueView>,
+    pub status: Option<Tag>,
+    pub source_status: Option<&'a str>,
+    pub progress: &'a Html,
+    pub impact: &'a Html,
+    pub delay: Option<DelayView<'a>>,
+    pub history: Vec<UpdateView<'a>>,
+    pub overdue: bool,
+    pub editorial_note: &'a Html,
+    pub area_number: u32,
+    pub area_title: &'a str,
+    pub area_url: String,
+}
+
+pub fn plan_url(plan: &Plan) -> String {
+    format!("plans/{}/", plan.slug)
+}
+
+pub fn area_url(plan: &Plan, area: &PriorityArea) -> String {
+    format!("plans/{}/{}/", plan.slug, area.slug)
+}
+
+pub fn action_url(plan: &Plan, action: &Action) -> String {
+    format!("plans/{}/actions/{}/", plan.slug, action.slug)
+}
+
+pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> ActionView<'a> {
+    ActionView {
+        id: &a.id,
+        url: action_url(plan, a),
+        anchor: format!("action-{}", a.slug),
+        text: &a.text,
+        responsible: a.responsible.as_deref(),
+        due: a.due.as_ref().map(due_view),
+        status: status_tag(plan, a.status),
+        source_status: a.source_status.as_deref(),
+        progress: &a.progress,
+        impact: &a.impact,
+        delay: a.delay.as_ref().map(|d| DelayView {
+            reason: &d.reason,
+            mitigation: &d.mitigation,
+            responsible: d.responsible.as_deref(),
+            revised_due: d.revised_due.map(Into::into),
+        }),
+        history: a
+            .history
+            .iter()
+            .map(|u| UpdateView {
+                date: u.date.into(),
+                status: status_tag(plan, Some(u.status)),
+                note: &u.note,
+            })
+            .collect(),
+        overdue: figures::is_overdue(a, plan, plan.as_at),
+        editorial_note: &a.editorial_note,
+        area_number: area.number,
+        area_title: &area.title,
+        area_url: area_url(plan, area),
+    }
+}
+
+#[derive(Serialize)]
+pub struct AreaSummary<'a> {
+    pub number: u32,
+    pub title: &'a str,
+    pub url: String,
+    pub progress: ProgressView,
+}
+
+pub fn area_summary<'a>(plan: &'a Plan, area: &'a PriorityArea) -> AreaSummary<'a> {
+    AreaSummary {
+        number: area.number,
+        title: &area.title,
+        url: area_url(plan, area),
+        progress: progress_view(plan, &figures::progress(plan, area.actions())),
+    }
+}
+
+#[derive(Serialize)]
+pub struct StatusKeyView<'a> {
+    pub label: &'a str,
+    pub class: String,
+    pub meaning: Option<&'a str>,
+    pub complete: bool,
+}
+
+#[derive(Serialize)]
+pub struct PlanSummary<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub summary: Option<&'a str>,
+    pub as_at: DateView,
+    pub progress: ProgressView,
+    pub delayed: usize,
+}
+
+pub fn plan_summary(plan: &Plan) -> PlanSummary<'_> {
+    PlanSummary {
+        title: &plan.title,
+        url: plan_url(plan),
+        summary: plan.summary.as_deref(),
+        as_at: plan.as_at.into(),
+        progress: progress_view(
+            plan,
+            &figures::progress(plan, plan.actions().map(|(_, a)| a)),
+        ),
+        delayed: figures::delayed_actions(plan).len(),
+    }
+}
+
+pub fn status_key(plan: &Plan) -> Vec<StatusKeyView<'_>> {
+    plan.statuses
+        .iter()
+        .map(|s| StatusKeyView {
+            label: &s.label,
+            class: status_class(&plan.slug, &s.key),
+            meaning: s.meaning.as_deref(),
+            complete: s.complete,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct JudgementView<'a> {
+    pub domain: &'a str,
+    pub grade: Option<Tag>,
+    pub within: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct EventView<'a> {
+    pub id: &'a str,
+    pub url: String,
+    pub title: &'a str,
+    pub kind: &'static str,
+    pub kind_key: String,
+    pub planned: bool,
+    pub framework: Option<&'a str>,
+    pub number: Option<u32>,
+    /// "31 July 2024 to 1 August 2024", "Between July 2022 and July 2024", or None.
+    pub when: Option<WhenView>,
+    pub expected: Option<&'a str>,
+    pub published: Option<DateView>,
+    pub inspectors: &'a [String],
+    pub overall: Option<Tag>,
+    pub overall_qualifier: Option<&'a str>,
+    pub judgements: Vec<JudgementView<'a>>,
+    pub areas_covered: &'a Html,
+    pub headline: &'a Html,
+    pub summary: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub editorial_note: &'a Html,
+    pub body: &'a Html,
+    pub year: Option<i32>,
+}
+
+#[derive(Serialize)]
+pub struct WhenView {
+    pub start: DateView,
+    pub end: Option<DateView>,
+    pub between: bool,
+}
+
+fn when_view(when: &When) -> Option<WhenView> {
+    match when {
+        When::Dates { start, end } => Some(WhenView {
+            start: (*start).into(),
+            end: end.filter(|e| e != start).map(Into::into),
+            between: false,
+        }),
+        When::Between(from, to) => Some(WhenView {
+            start: (*from).into(),
+            end: Some((*to).into()),
+            between: true,
+        }),
+        When::Unknown => None,
+    }
+}
+
+pub fn inspection_url(i: &Inspection) -> String {
+    format!("inspections/{}/", slugify(&i.id))
+}
+
+pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
+    EventView {
+        id: &i.id,
+        url: inspection_url(i),
+        title: &i.title,
+        kind: i.kind.label(),
+        kind_key: slugify(i.kind.label()),
+        planned: i.planned,
+        framework: i.framework.as_deref(),
+        number: i.number,
+        when: when_view(&i.when),
+        expected: i.expected.as_deref(),
+        published: i.published.map(Into::into),
+        inspectors: &i.inspectors,
+        overall: grade_tag(site, i.overall),
+        overall_qualifier: i.overall_qualifier.as_deref(),
+        judgements: i
+            .judgements
+            .iter()
+            .map(|j| JudgementView {
+                domain: &j.domain,
+                grade: grade_tag(site, j.grade),
+                within: j.within.as_deref(),
+                note: j.note.as_deref(),
+            })
+            .collect(),
+        areas_covered: &i.areas_covered,
+        headline: &i.headline,
+        summary: i.summary.as_deref(),
+        source: i.source.as_deref(),
+        editorial_note: &i.editorial_note,
+        body: &i.body,
+        year: i.when.sort_key().map(|d| d.year()),
+    }
+}
+
+#[derive(Serialize)]
+pub struct DomainTableView<'a> {
+    pub columns: Vec<ColumnView<'a>>,
+    pub rows: Vec<RowView>,
+}
+
+#[derive(Serialize)]
+pub struct ColumnView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub when: Option<WhenView>,
+}
+
+#[derive(Serialize)]
+pub struct RowView {
+    pub domain: String,
+    pub within: Option<String>,
+    pub cells: Vec<CellView>,
+}
+
+/// One grade in the table: `judged` is false where the domain was not part of that inspection.
+#[derive(Serialize)]
+pub struct CellView {
+    pub judged: bool,
+    pub grade: Option<Tag>,
+}
+
+pub fn domain_table_view(site: &Site) -> DomainTableView<'_> {
+    let table = figures::domain_table(&site.inspections);
+    DomainTableView {
+        columns: table
+            .inspections
+            .iter()
+            .map(|i| ColumnView {
+                title: &i.title,
+                url: inspection_url(i),
+                when: when_view(&i.when),
+            })
+            .collect(),
+        rows: table
+            .rows
+            .into_iter()
+            .map(|r| RowView {
+                domain: r.domain,
+                within: r.within,
+                cells: r
+                    .cells
+                    .into_iter()
+                    .map(|c| CellView {
+                        judged: c.is_some(),
+                        grade: c.and_then(|g| grade_tag(site, g)),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ReportView<'a> {
+    pub url: String,
+    pub title: &'a str,
+    pub date: DateView,
+    pub meeting: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub editorial_note: &'a Html,
+    pub body: &'a Html,
+}
+
+pub fn report_url(r: &Report) -> String {
+    format!("reports/{}/", r.slug)
+}
+
+pub fn report_view(r: &Report) -> ReportView<'_> {
+    ReportView {
+        url: report_url(r),
+        title: &r.title,
+        date: r.date.into(),
+        meeting: r.meeting.as_deref(),
+        author: r.author.as_deref(),
+        summary: r.summary.as_deref(),
+        source: r.source.as_deref(),
+        editorial_note: &r.editorial_note,
+        body: &r.body,
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+pub fn page_url(p: &Page) -> String {
+    format!("{}/", p.slug)
+}

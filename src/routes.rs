@@ -1,0 +1,112 @@
+//! Where each content file is published, so links between files can be checked and rewritten.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+/// The fixed pages every site has, besides those made from content files.
+pub const LIST_PAGES: [&str; 5] = ["", "inspections/", "reports/", "accessibility/", "plans/"];
+
+/// Content file (relative to the site root) → its page address below the root (`reports/x/`).
+#[derive(Debug, Default, Clone)]
+pub struct Routes {
+    by_file: HashMap<PathBuf, String>,
+    /// Every address, and the file that claims it: used to find two pages at one address.
+    by_url: BTreeMap<String, PathBuf>,
+}
+
+impl Routes {
+    /// Records that `file` is published at `url`. Returns the file that already has that
+    /// address, if any, so the caller can report the clash.
+    pub fn add(&mut self, file: &Path, url: String) -> Result<(), PathBuf> {
+        if let Some(existing) = self.by_url.get(&url) {
+            return Err(existing.clone());
+        }
+        self.by_url.insert(url.clone(), file.to_path_buf());
+        self.by_file.insert(file.to_path_buf(), url);
+        Ok(())
+    }
+
+    pub fn url_of(&self, file: &Path) -> Option<&str> {
+        self.by_file.get(file).map(String::as_str)
+    }
+
+    pub fn has_url(&self, url: &str) -> bool {
+        self.by_url.contains_key(url)
+    }
+
+    /// Resolves a link written in `from` to a content file (`../reports/x.md`).
+    pub fn resolve(&self, from: &Path, target: &str) -> Option<&str> {
+        let base = from.parent().unwrap_or(Path::new(""));
+        self.url_of(&normalise(&base.join(target)))
+    }
+}
+
+/// Turns a file name or id into a web-address part: lower case, letters, digits, hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+/// A page slug an author chose: one or more slug segments, nothing that climbs out.
+pub fn is_safe_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg == slugify(seg))
+}
+
+/// Resolves `.` and `..` without touching the disk (the target may not exist).
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_web_addresses() {
+        assert_eq!(slugify("1.10"), "1-10");
+        assert_eq!(slugify("01-Front Door"), "01-front-door");
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert!(is_safe_slug("about/contact"));
+        assert!(!is_safe_slug("../outside"));
+        assert!(!is_safe_slug("/etc"));
+    }
+
+    #[test]
+    fn links_resolve_relative_to_the_linking_file() {
+        let mut routes = Routes::default();
+        routes
+            .add(Path::new("content/reports/a.md"), "reports/a/".into())
+            .unwrap();
+        assert_eq!(
+            routes.resolve(Path::new("content/pages/about.md"), "../reports/a.md"),
+            Some("reports/a/")
+        );
+        assert_eq!(
+            routes.resolve(Path::new("content/pages/about.md"), "../reports/b.md"),
+            None
+        );
+        assert!(routes
+            .add(Path::new("content/pages/x.md"), "reports/a/".into())
+            .is_err());
+    }
+}

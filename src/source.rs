@@ -1,0 +1,211 @@
+//! Finding the content files, reading them safely, and splitting Markdown front matter.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+
+/// Larger files are refused: no real plan or report comes near this, and reading a
+/// stray video or database export would stall the build.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One content file, read whole. `path` is relative to the site root.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// A Markdown file cut into its YAML front matter and its body, keeping byte offsets
+/// into the file so that problems in either part point at the right line.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    pub front: &'a str,
+    pub front_offset: usize,
+    pub body: &'a str,
+    pub body_offset: usize,
+}
+
+/// Every `.md` and `.yaml` file under `content/`, sorted by path, with problems for the
+/// ones that cannot be read. Other files are ignored: authors keep notes beside content.
+pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let content = root.join("content");
+    if !content.is_dir() {
+        problems.push(
+            Diagnostic::error("content", "There is no `content` folder in the site folder.")
+                .help(format!(
+                    "Run waymark in the folder that holds `content/`, or name it with --root. Looked in {}.",
+                    root.display()
+                )),
+        );
+        return (files, problems);
+    }
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && is_content(entry.path()) => {
+                match read_one(root, entry.path()) {
+                    Ok(file) => files.push(file),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+            Ok(_) => {}
+            Err(err) => problems.push(walk_problem(root, &err)),
+        }
+    }
+    (files, problems)
+}
+
+fn is_content(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.ends_with('~'));
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    !hidden && matches!(ext, "md" | "yaml" | "yml")
+}
+
+/// The path as authors see it: relative to the site root, with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn walk_problem(root: &Path, err: &walkdir::Error) -> Diagnostic {
+    let path = err.path().map(|p| relative(root, p)).unwrap_or_default();
+    if let Some(ancestor) = err.loop_ancestor() {
+        return Diagnostic::error(
+            &path,
+            format!(
+                "This link points back to a folder that contains it ({}), so the content would never end.",
+                relative(root, ancestor).display()
+            ),
+        )
+        .help("Delete the link, or point it at a folder outside content/.");
+    }
+    Diagnostic::error(&path, format!("This could not be read: {err}."))
+        .help("Check that the file or folder exists and that you are allowed to read it.")
+}
+
+/// Reads one file, refusing what would make a bad page: too big, empty, not UTF-8.
+pub fn read_one(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let rel = relative(root, path);
+    let too_big = |size: u64| {
+        Diagnostic::error(
+            &rel,
+            format!(
+                "This file is {:.1} MB; content files may be at most {} MB.",
+                size as f64 / 1_048_576.0,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+        )
+        .help("Split it into smaller files, or move large documents to static/ and link to them.")
+    };
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(too_big(size));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(&rel, format!("This file could not be read: {e}."))
+            .help("Check that the file exists and that you are allowed to read it.")
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| not_utf8(&rel, e))?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(&rel, "This file is empty.").help(
+            "Fill it in (`waymark new` makes a file with every field ready), or delete it.",
+        ));
+    }
+    Ok(SourceFile { path: rel, text })
+}
+
+fn not_utf8(rel: &Path, e: std::string::FromUtf8Error) -> Diagnostic {
+    let offset = e.utf8_error().valid_up_to();
+    let text = String::from_utf8_lossy(e.as_bytes());
+    let (line, col) = crate::diagnostics::line_col(&text, offset);
+    Diagnostic::error(
+        rel,
+        format!("This file is not saved as UTF-8 text: the character at line {line}, column {col} cannot be read."),
+    )
+    .help("Open the file in your editor and save it with the encoding \"UTF-8\". Word documents must be pasted in as text, not saved over the file.")
+}
+
+impl SourceFile {
+    /// Splits `---` front matter from the body. A file without front matter is all body.
+    pub fn split(&self) -> Result<Split<'_>, Diagnostic> {
+        let text = self.text.as_str();
+        let Some(after_open) = strip_fence(text) else {
+            return Err(Diagnostic::error(
+                &self.path,
+                "This file has no front matter: it must start with a line `---`, then its fields in YAML, then another `---` line.",
+            )
+            .at(Some(0..text.find('\n').unwrap_or(text.len())))
+            .help("Add `---` as the first line, then `title: ...` and the other fields, then a closing `---` line, then the text."));
+        };
+        let front_offset = text.len() - after_open.len();
+        let mut offset = front_offset;
+        for line in after_open.split_inclusive('\n') {
+            if line.trim_end() == "---" {
+                let body_offset = offset + line.len();
+                return Ok(Split {
+                    front: &text[front_offset..offset],
+                    front_offset,
+                    body: &text[body_offset..],
+                    body_offset,
+                });
+            }
+            offset += line.len();
+        }
+        Err(Diagnostic::error(
+            &self.path,
+            "The front matter that starts on line 1 is never closed: there is no second `---` line.",
+        )
+        .at(Some(0..3))
+        .help("Add a line with just `---` after the last field, before the text of the page."))
+    }
+}
+
+fn strip_fence(text: &str) -> Option<&str> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    (text[..first_line_end].trim_end() == "---").then(|| &text[first_line_end..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            path: "content/x.md".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn splits_front_matter_keeping_offsets() {
+        let f = file("---\ntitle: A\n---\nBody\n");
+        let s = f.split().unwrap();
+        assert_eq!(s.front, "title: A\n");
+        assert_eq!(&f.text[s.front_offset..s.front_offset + 5], "title");
+        assert_eq!(s.body, "Body\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = file("---\ntitle: A\nBody\n").split().unwrap_err();
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn windows_line_endings_split() {
+        let f = file("---\r\ntitle: A\r\n---\r\nBody");
+        assert_eq!(f.split().unwrap().body, "Body");
+    }
+}

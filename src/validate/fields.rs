@@ -1,0 +1,188 @@
+//! Reading single fields the way authors write them: dates, colours, Markdown.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer};
+
+use crate::dates::{parse_day, DateError, Due, PartialDate};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::markdown::{self, Problem};
+use crate::model::Html;
+use crate::routes::Routes;
+use crate::yaml::{Document, YamlPath};
+
+/// A date as written. YAML reads `2018` as a number and `2022-09-16` as text; both are fine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawDate(pub String);
+
+impl<'de> Deserialize<'de> for RawDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Text(String),
+            Number(i64),
+        }
+        Ok(RawDate(match Either::deserialize(d)? {
+            Either::Text(t) => t,
+            Either::Number(n) => n.to_string(),
+        }))
+    }
+}
+
+const DATE_HELP: &str = "Write dates as year-month-day (2023-02-28) or day/month/year (28/02/23).";
+
+fn date_problem(doc: &Document, path: &YamlPath, written: &str, err: DateError) -> Diagnostic {
+    let field = path.to_string();
+    let field = field.rsplit('.').next().unwrap_or("date");
+    match err {
+        DateError::Impossible(why) => doc
+            .error_at(
+                path,
+                format!("`{field}: {written}` is not a real date: {why}."),
+            )
+            .help(format!("Check the day and month. {DATE_HELP}")),
+        DateError::NotADate => doc
+            .error_at(
+                path,
+                format!("`{field}: {written}` is not a date Waymark can read."),
+            )
+            .help(DATE_HELP),
+    }
+}
+
+/// A whole date (day known), or None with a problem recorded.
+pub fn date_field(
+    doc: &Document,
+    path: &YamlPath,
+    raw: Option<&RawDate>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<NaiveDate> {
+    let raw = raw?;
+    match parse_day(&raw.0) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            problems.push(date_problem(doc, path, &raw.0, DateError::NotADate));
+            None
+        }
+        Err(e) => {
+            problems.push(date_problem(doc, path, &raw.0, e));
+            None
+        }
+    }
+}
+
+pub fn partial_date_field(
+    doc: &Document,
+    path: &YamlPath,
+    raw: Option<&RawDate>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<PartialDate> {
+    let raw = raw?;
+    PartialDate::parse(&raw.0)
+        .map_err(|e| {
+            let d = date_problem(doc, path, &raw.0, e);
+            problems.push(d.help(format!(
+                "{DATE_HELP} If only the month or year is known, write `2010-12` or `2018`."
+            )));
+        })
+        .ok()
+}
+
+pub fn due_field(
+    doc: &Document,
+    path: &YamlPath,
+    raw: Option<&RawDate>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Due> {
+    let raw = raw?;
+    Due::parse(&raw.0)
+        .map_err(|e| problems.push(date_problem(doc, path, &raw.0, e)))
+        .ok()
+}
+
+/// `#rgb` or `#rrggbb`, returned as `#rrggbb` in lower case.
+pub fn colour(
+    doc: &Document,
+    path: &YamlPath,
+    written: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let hex = written.trim().strip_prefix('#').unwrap_or("");
+    let full = match hex.len() {
+        3 => hex.chars().flat_map(|c| [c, c]).collect(),
+        6 => hex.to_string(),
+        _ => String::new(),
+    };
+    if !full.is_empty() && full.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Some(format!("#{}", full.to_ascii_lowercase()));
+    }
+    problems.push(
+        doc.error_at(
+            path,
+            format!("`{written}` is not a colour Waymark can use."),
+        )
+        .help("Write colours as a hash and six hexadecimal digits, in quotes: \"#1d70b8\"."),
+    );
+    None
+}
+
+/// Renders a Markdown field of a YAML file; link problems point at the field.
+pub fn markdown_field(
+    doc: &Document,
+    path: &YamlPath,
+    text: Option<&str>,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+) -> Html {
+    let Some(text) = text else {
+        return Html::default();
+    };
+    let (html, found) = markdown::render(
+        text,
+        &markdown::Context {
+            file: &doc.file,
+            routes,
+        },
+    );
+    let span = doc.span(path);
+    problems.extend(
+        found
+            .into_iter()
+            .map(|p| to_diagnostic(&doc.file, p, span.clone())),
+    );
+    html
+}
+
+/// Renders a Markdown body that starts `offset` bytes into its file.
+pub fn markdown_body(
+    file: &Path,
+    body: &str,
+    offset: usize,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+) -> Html {
+    let (html, found) = markdown::render(body, &markdown::Context { file, routes });
+    problems.extend(found.into_iter().map(|p| {
+        let span = p.span.start + offset..p.span.end + offset;
+        to_diagnostic(file, p, Some(span))
+    }));
+    html
+}
+
+fn to_diagnostic(file: &Path, p: Problem, span: Option<std::ops::Range<usize>>) -> Diagnostic {
+    let d = match p.severity {
+        Severity::Error => Diagnostic::error(file, p.message),
+        Severity::Warning => Diagnostic::warning(file, p.message),
+        Severity::Info => Diagnostic::info(file, p.message),
+    };
+    d.at(span).help(p.help)
+}
+
+/// Optional text: a blank value means "not recorded", the same as leaving it out.
+pub fn text(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}

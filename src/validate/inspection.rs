@@ -1,0 +1,210 @@
+//! Inspection and visit files → `Inspection`, checking dates and grades.
+
+use serde::Deserialize;
+
+use super::fields::{date_field, markdown_body, markdown_field, partial_date_field, text, RawDate};
+use crate::diagnostics::{closest, Diagnostic};
+use crate::model::{Grade, Inspection, InspectionKind, Judgement, When};
+use crate::routes::Routes;
+use crate::source::Split;
+use crate::yaml::{Document, YamlPath};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInspection {
+    title: String,
+    kind: InspectionKind,
+    status: Option<RawEventStatus>,
+    framework: Option<String>,
+    number: Option<u32>,
+    start: Option<RawDate>,
+    end: Option<RawDate>,
+    between: Option<Vec<RawDate>>,
+    expected: Option<String>,
+    published: Option<RawDate>,
+    #[serde(default)]
+    inspectors: Vec<String>,
+    overall: Option<RawOverall>,
+    #[serde(default)]
+    judgements: Vec<RawJudgement>,
+    areas_covered: Option<String>,
+    headline: Option<String>,
+    summary: Option<String>,
+    source: Option<String>,
+    editorial_note: Option<String>,
+}
+
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum RawEventStatus {
+    Held,
+    Planned,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverall {
+    grade: Option<String>,
+    qualifier: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJudgement {
+    domain: String,
+    grade: Option<String>,
+    within: Option<String>,
+    note: Option<String>,
+}
+
+pub fn read_inspection(
+    doc: &Document,
+    id: &str,
+    split: &Split<'_>,
+    grades: &[Grade],
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Inspection> {
+    let root = YamlPath::root();
+    let raw: RawInspection = doc
+        .read(&root, "an inspection")
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let planned = raw.status == Some(RawEventStatus::Planned);
+    let when = read_when(doc, &raw, planned, problems);
+    let grade = |path: &YamlPath, key: Option<&String>, problems: &mut Vec<Diagnostic>| {
+        key.and_then(|k| grade_index(doc, path, k, grades, problems))
+    };
+    let overall_path = root.key("overall").key("grade");
+    let overall = grade(
+        &overall_path,
+        raw.overall.as_ref().and_then(|o| o.grade.as_ref()),
+        problems,
+    );
+    let judgements = raw
+        .judgements
+        .iter()
+        .enumerate()
+        .map(|(i, j)| Judgement {
+            domain: j.domain.trim().to_string(),
+            grade: grade(
+                &root.key("judgements").index(i).key("grade"),
+                j.grade.as_ref(),
+                problems,
+            ),
+            within: text(j.within.clone()),
+            note: text(j.note.clone()),
+        })
+        .collect();
+    let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
+        markdown_field(doc, &root.key(name), value, routes, problems)
+    };
+    Some(Inspection {
+        id: id.to_string(),
+        published: date_field(
+            doc,
+            &root.key("published"),
+            raw.published.as_ref(),
+            problems,
+        ),
+        areas_covered: md("areas_covered", raw.areas_covered.as_deref(), problems),
+        headline: md("headline", raw.headline.as_deref(), problems),
+        editorial_note: md("editorial_note", raw.editorial_note.as_deref(), problems),
+        body: markdown_body(&doc.file, split.body, split.body_offset, routes, problems),
+        title: raw.title,
+        kind: raw.kind,
+        planned,
+        framework: text(raw.framework),
+        number: raw.number,
+        when,
+        expected: text(raw.expected),
+        inspectors: raw.inspectors,
+        overall,
+        overall_qualifier: raw.overall.and_then(|o| text(o.qualifier)),
+        judgements,
+        summary: text(raw.summary),
+        source: text(raw.source),
+    })
+}
+
+fn read_when(
+    doc: &Document,
+    raw: &RawInspection,
+    planned: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> When {
+    let root = YamlPath::root();
+    let start = partial_date_field(doc, &root.key("start"), raw.start.as_ref(), problems);
+    let end = partial_date_field(doc, &root.key("end"), raw.end.as_ref(), problems);
+    if let (Some(start), Some(end)) = (start, end) {
+        if end < start {
+            problems.push(
+                doc.error_at(
+                    &root.key("end"),
+                    format!("The visit ends ({end}) before it starts ({start})."),
+                )
+                .help("Check the `start` and `end` dates; one of them is probably mistyped."),
+            );
+        }
+    }
+    if let Some(start) = start {
+        return When::Dates { start, end };
+    }
+    if let Some(between) = &raw.between {
+        let path = root.key("between");
+        let dates: Vec<_> = between
+            .iter()
+            .enumerate()
+            .map(|(i, d)| partial_date_field(doc, &path.index(i), Some(d), problems))
+            .collect();
+        return match dates.as_slice() {
+            [Some(from), Some(to)] => When::Between(*from, *to),
+            [_, _] => When::Unknown,
+            _ => {
+                problems.push(
+                    doc.error_at(
+                        &path,
+                        "`between` needs exactly two dates: the earliest and the latest.",
+                    )
+                    .help("Write it as `between: [2022-07, 2024-07]`."),
+                );
+                When::Unknown
+            }
+        };
+    }
+    if !planned {
+        problems.push(
+            doc.error_at(&root, "This inspection has no dates: it needs `start` (and `end` if it lasted more than a day), or `between` if the exact dates are not known.")
+                .help("Add `start: 2024-07-31`. If only the month or year is known, write `start: 2010-12` or `start: 2018`."),
+        );
+    }
+    When::Unknown
+}
+
+fn grade_index(
+    doc: &Document,
+    path: &YamlPath,
+    key: &str,
+    grades: &[Grade],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let index = grades.iter().position(|g| g.key == key.trim());
+    if index.is_none() {
+        let keys: Vec<&str> = grades.iter().map(|g| g.key.as_str()).collect();
+        let mut help = format!(
+            "Use one of: {}. Grades are listed in content/site.yaml.",
+            keys.join(", ")
+        );
+        if let Some(near) = closest(key, keys.iter().copied()) {
+            help = format!("Did you mean `{near}`? {help}");
+        }
+        problems.push(
+            doc.error_at(
+                path,
+                format!("`grade: {key}` is not one of the site's grades."),
+            )
+            .help(help),
+        );
+    }
+    index
+}

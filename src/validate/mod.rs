@@ -1,0 +1,475 @@
+//! Raw content files → the checked `Site`. Every problem is collected; none stops the others.
+
+pub mod fields;
+mod inspection;
+mod plan;
+mod writing;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::dates::long;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::figures;
+use crate::model::{Inspection, Page, Plan, PriorityArea, Report, Site};
+use crate::routes::{is_safe_slug, slugify, Routes, LIST_PAGES};
+use crate::site_config::{self, SiteConfig};
+use crate::source::{SourceFile, Split};
+use crate::yaml::{self, Document, YamlPath};
+
+/// What a content file is, from where it sits under content/.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Site,
+    Plan { plan: String },
+    Area { plan: String, slug: String },
+    Inspection { id: String },
+    Report { slug: String },
+    Page { slug: String },
+}
+
+struct Parsed<'a> {
+    file: &'a SourceFile,
+    kind: Kind,
+    doc: Document,
+    split: Option<Split<'a>>,
+}
+
+/// Reads and checks every source. The site is returned only when there are no errors.
+pub fn site(sources: &[SourceFile], today: NaiveDate) -> (Option<Site>, Diagnostics) {
+    let mut problems = Diagnostics::default();
+    let parsed: Vec<Parsed<'_>> = sources
+        .par_iter()
+        .filter_map(|file| match parse(file) {
+            Ok(p) => p.map(Ok),
+            Err(d) => Some(Err(d)),
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|r| r.map_err(|d| problems.push(d)).ok())
+        .collect();
+    let config = read_config(&parsed, today, &mut problems);
+    let routes = routes(&parsed, &mut problems);
+    let Some(config) = config else {
+        return (None, problems.sorted());
+    };
+    let site = assemble(&parsed, config, &routes, &mut problems);
+    let site = (!problems.has_errors()).then_some(site);
+    (site, problems.sorted())
+}
+
+fn classify(path: &Path) -> Option<Kind> {
+    let parts: Vec<&str> = path.iter().filter_map(|p| p.to_str()).collect();
+    let stem = || {
+        Path::new(parts.last().copied().unwrap_or(""))
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let is_md = path.extension().is_some_and(|e| e == "md");
+    match parts.as_slice() {
+        ["content", "site.yaml" | "site.yml"] => Some(Kind::Site),
+        ["content", "plans", plan, "plan.yaml" | "plan.yml"] => Some(Kind::Plan {
+            plan: plan.to_string(),
+        }),
+        ["content", "plans", plan, _] if !is_md => Some(Kind::Area {
+            plan: plan.to_string(),
+            slug: slugify(&stem()),
+        }),
+        ["content", "inspections", _] if is_md => Some(Kind::Inspection { id: stem() }),
+        ["content", "reports", _] if is_md => Some(Kind::Report {
+            slug: slugify(&stem()),
+        }),
+        ["content", "pages", _] if is_md => Some(Kind::Page {
+            slug: slugify(&stem()),
+        }),
+        _ => None,
+    }
+}
+
+/// Ok(None) for a file Waymark does not publish; it still gets a warning.
+fn parse(file: &SourceFile) -> Result<Option<Parsed<'_>>, Diagnostic> {
+    let Some(kind) = classify(&file.path) else {
+        return Err(Diagnostic::warning(&file.path, "Waymark does not know what this file is, so it is not on the site.")
+            .help("Plans go in content/plans/<plan>/, inspections in content/inspections/, reports in content/reports/ and other pages in content/pages/ (Markdown files end in .md, YAML files in .yaml)."));
+    };
+    let is_md = file.path.extension().is_some_and(|e| e == "md");
+    let (doc, split) = if is_md {
+        let split = file.split()?;
+        let doc = yaml::parse(&file.path, &file.text, split.front_offset, split.front)?;
+        (doc, Some(split))
+    } else {
+        (yaml::parse(&file.path, &file.text, 0, &file.text)?, None)
+    };
+    if !doc.value.is_mapping() {
+        return Err(doc
+            .error_at(
+                &YamlPath::root(),
+                "This file should be a list of `name: value` fields, but it is not.",
+            )
+            .help("Compare it with the example in the authoring guide in README.md."));
+    }
+    Ok(Some(Parsed {
+        file,
+        kind,
+        doc,
+        split,
+    }))
+}
+
+fn read_config(
+    parsed: &[Parsed<'_>],
+    today: NaiveDate,
+    problems: &mut Diagnostics,
+) -> Option<SiteConfig> {
+    let Some(site) = parsed.iter().find(|p| p.kind == Kind::Site) else {
+        problems.push(
+            Diagnostic::error("content/site.yaml", "There is no content/site.yaml, so Waymark does not know the site's title or organisation.")
+                .help("Create content/site.yaml with at least `organisation:`, `title:` and `grades:` (see the authoring guide in README.md)."),
+        );
+        return None;
+    };
+    site_config::read(&site.doc, today)
+        .map_err(|ds| problems.extend(ds))
+        .ok()
+}
+
+/// Where each file is published; two files at one address is an error.
+fn routes(parsed: &[Parsed<'_>], problems: &mut Diagnostics) -> Routes {
+    let mut routes = Routes::default();
+    let builtin = PathBuf::from("(a page Waymark makes)");
+    for url in LIST_PAGES {
+        let _ = routes.add(&builtin, url.to_string());
+    }
+    let mut plan_slugs = BTreeMap::new();
+    for p in parsed {
+        let url = match &p.kind {
+            Kind::Site => continue,
+            Kind::Plan { plan } => {
+                plan_slugs.insert(plan.clone(), ());
+                format!("plans/{}/", slugify(plan))
+            }
+            Kind::Area { plan, slug } => format!("plans/{}/{slug}/", slugify(plan)),
+            Kind::Inspection { id } => format!("inspections/{}/", slugify(id)),
+            Kind::Report { slug } => format!("reports/{slug}/"),
+            Kind::Page { slug } => match page_slug(p, slug, problems) {
+                Some(s) => format!("{s}/"),
+                None => continue,
+            },
+        };
+        if let Err(other) = routes.add(&p.file.path, url.clone()) {
+            let whose = if other == builtin {
+                "a page Waymark makes itself".to_string()
+            } else {
+                other.display().to_string()
+            };
+            problems.push(
+                Diagnostic::error(&p.file.path, format!("This would be published at /{url}, which is already the address of {whose}."))
+                    .help("Rename this file (or change its `slug`) so that every page has its own address."),
+            );
+        }
+    }
+    routes
+}
+
+fn page_slug(p: &Parsed<'_>, default: &str, problems: &mut Diagnostics) -> Option<String> {
+    let chosen = p
+        .doc
+        .value
+        .get("slug")
+        .and_then(|v| v.as_str())
+        .map(|s| s.trim().trim_end_matches('/').to_string());
+    match chosen {
+        None => Some(default.to_string()),
+        Some(s) if is_safe_slug(&s) => Some(s),
+        Some(s) => {
+            problems.push(
+                p.doc
+                    .error_at(&YamlPath::root().key("slug"), format!("`slug: {s}` cannot be used: a page's address may only use lower-case letters, digits, hyphens and `/` between words."))
+                    .help(format!("Use something like `slug: {}`. Addresses that start with `/` or contain `..` are refused because they could write outside the site.", slugify(&s))),
+            );
+            None
+        }
+    }
+}
+
+fn assemble(
+    parsed: &[Parsed<'_>],
+    config: SiteConfig,
+    routes: &Routes,
+    problems: &mut Diagnostics,
+) -> Site {
+    let mut plans = read_plans(parsed, &config, routes, problems);
+    let results: Vec<(Item, Vec<Diagnostic>)> = parsed
+        .par_iter()
+        .filter_map(|p| {
+            let mut found = Vec::new();
+            let item = read_item(p, &plans, &config, routes, &mut found);
+            Some((item?, found))
+        })
+        .collect();
+    let (mut inspections, mut reports, mut pages) = (Vec::new(), Vec::new(), Vec::new());
+    let mut areas: BTreeMap<String, Vec<(PriorityArea, PathBuf)>> = BTreeMap::new();
+    let mut ids: BTreeMap<String, Vec<plan::IdPlace>> = BTreeMap::new();
+    for (item, found) in results {
+        problems.extend(found);
+        match item {
+            Item::Area {
+                plan,
+                area,
+                file,
+                ids: placed,
+            } => {
+                ids.entry(plan.clone()).or_default().extend(placed);
+                areas.entry(plan).or_default().push((area, file));
+            }
+            Item::Inspection(i) => inspections.push(i),
+            Item::Report(r) => reports.push(r),
+            Item::Page(p) => pages.push(p),
+            Item::Skip => {}
+        }
+    }
+    for plan in plans.values_mut() {
+        let mine = areas.remove(&plan.slug).unwrap_or_default();
+        attach_areas(plan, mine, problems);
+        duplicate_ids(ids.remove(&plan.slug).unwrap_or_default(), problems);
+    }
+    for (slug, orphans) in areas {
+        for (_, file) in orphans {
+            problems.push(
+                Diagnostic::error(&file, format!("This priority area is in content/plans/{slug}/, but that folder has no plan.yaml."))
+                    .help("Add plan.yaml to the folder (it holds the plan's title and status key), or move this file into a plan's folder."),
+            );
+        }
+    }
+    inspections.sort_by(|a: &Inspection, b: &Inspection| {
+        (
+            a.when.sort_key().is_none(),
+            a.when.sort_key(),
+            a.number,
+            &a.id,
+        )
+            .cmp(&(
+                b.when.sort_key().is_none(),
+                b.when.sort_key(),
+                b.number,
+                &b.id,
+            ))
+    });
+    reports.sort_by(|a: &Report, b: &Report| (b.date, &a.slug).cmp(&(a.date, &b.slug)));
+    pages.sort_by(|a: &Page, b: &Page| a.slug.cmp(&b.slug));
+    let plans: Vec<Plan> = plans.into_values().collect();
+    check_references(parsed, &plans, &inspections, problems);
+    Site {
+        config,
+        plans,
+        inspections,
+        reports,
+        pages,
+    }
+}
+
+enum Item {
+    Area {
+        plan: String,
+        area: PriorityArea,
+        file: PathBuf,
+        ids: Vec<plan::IdPlace>,
+    },
+    Inspection(Inspection),
+    Report(Report),
+    Page(Page),
+    Skip,
+}
+
+fn read_plans(
+    parsed: &[Parsed<'_>],
+    config: &SiteConfig,
+    routes: &Routes,
+    problems: &mut Diagnostics,
+) -> BTreeMap<String, Plan> {
+    let mut plans = BTreeMap::new();
+    for p in parsed {
+        if let Kind::Plan { plan } = &p.kind {
+            let mut found = Vec::new();
+            if let Some(read) =
+                plan::read_plan(&p.doc, &slugify(plan), routes, config.as_at, &mut found)
+            {
+                plans.insert(plan.clone(), read);
+            }
+            problems.extend(found);
+        }
+    }
+    plans
+}
+
+fn read_item(
+    p: &Parsed<'_>,
+    plans: &BTreeMap<String, Plan>,
+    config: &SiteConfig,
+    routes: &Routes,
+    found: &mut Vec<Diagnostic>,
+) -> Option<Item> {
+    let split = p.split.as_ref();
+    Some(match &p.kind {
+        Kind::Site | Kind::Plan { .. } => Item::Skip,
+        Kind::Area { plan, slug } => {
+            let Some(owner) = plans.get(plan) else {
+                // Reported once the plans are known: the area has no plan.yaml beside it.
+                let area = PriorityArea {
+                    number: 0,
+                    slug: slug.clone(),
+                    title: String::new(),
+                    summary: None,
+                    editorial_note: Default::default(),
+                    outcomes: Vec::new(),
+                };
+                return Some(Item::Area {
+                    plan: slugify(plan),
+                    area,
+                    file: p.file.path.clone(),
+                    ids: Vec::new(),
+                });
+            };
+            let mut ids = Vec::new();
+            let area = plan::read_area(&p.doc, slug, owner, routes, found, &mut ids)?;
+            found.extend(overdue_notices(owner, &area, &p.doc, &ids));
+            Item::Area {
+                plan: owner.slug.clone(),
+                area,
+                file: p.file.path.clone(),
+                ids,
+            }
+        }
+        Kind::Inspection { id } => Item::Inspection(inspection::read_inspection(
+            &p.doc,
+            id,
+            split?,
+            &config.grades,
+            routes,
+            found,
+        )?),
+        Kind::Report { slug } => {
+            Item::Report(writing::read_report(&p.doc, slug, split?, routes, found)?)
+        }
+        Kind::Page { slug } => {
+            let head = writing::read_page_head(&p.doc)
+                .map_err(|d| found.push(d))
+                .ok()?;
+            let slug = head
+                .slug
+                .as_deref()
+                .map(|s| s.trim().trim_end_matches('/').to_string())
+                .unwrap_or_else(|| slug.clone());
+            Item::Page(writing::read_page(
+                &p.doc, head, &slug, split?, routes, found,
+            ))
+        }
+    })
+}
+
+fn attach_areas(
+    plan: &mut Plan,
+    mut areas: Vec<(PriorityArea, PathBuf)>,
+    problems: &mut Diagnostics,
+) {
+    areas.sort_by(|a, b| (a.0.number, &a.0.slug).cmp(&(b.0.number, &b.0.slug)));
+    let mut seen: HashMap<u32, PathBuf> = HashMap::new();
+    for (area, file) in &areas {
+        if let Some(first) = seen.insert(area.number, file.clone()) {
+            problems.push(
+                Diagnostic::error(
+                    file,
+                    format!(
+                        "Priority area number {} is also used by {}.",
+                        area.number,
+                        first.display()
+                    ),
+                )
+                .help("Give each priority area of a plan its own `number`."),
+            );
+        }
+    }
+    plan.areas = areas.into_iter().map(|(a, _)| a).collect();
+}
+
+fn duplicate_ids(places: Vec<plan::IdPlace>, problems: &mut Diagnostics) {
+    let mut first: HashMap<String, plan::IdPlace> = HashMap::new();
+    for place in places {
+        match first.get(&place.slug) {
+            Some(other) => {
+                let same = if other.id == place.id {
+                    String::new()
+                } else {
+                    format!(" (`{}`), which makes the same web address", other.id)
+                };
+                problems.push(
+                    Diagnostic::error(&place.file, format!("Two actions have the id `{}`: this one and the one at {}, line {}{same}.", place.id, other.file.display(), other.line))
+                        .at(place.span.clone())
+                        .help("Give each action its own id. Ids form the actions' web addresses, so never reuse one."),
+                );
+            }
+            None => {
+                first.insert(place.slug.clone(), place);
+            }
+        }
+    }
+}
+
+fn check_references(
+    parsed: &[Parsed<'_>],
+    plans: &[Plan],
+    inspections: &[Inspection],
+    problems: &mut Diagnostics,
+) {
+    for plan in plans {
+        let Some(target) = &plan.responds_to else {
+            continue;
+        };
+        if inspections.iter().any(|i| &i.id == target) {
+            continue;
+        }
+        let Some(p) = parsed
+            .iter()
+            .find(|p| matches!(&p.kind, Kind::Plan { plan: s } if slugify(s) == plan.slug))
+        else {
+            continue;
+        };
+        let ids: Vec<&str> = inspections.iter().map(|i| i.id.as_str()).collect();
+        let mut help = "Use the name of a file in content/inspections/ without `.md`.".to_string();
+        if let Some(near) = crate::diagnostics::closest(target, ids.iter().copied()) {
+            help = format!("Did you mean `{near}`? {help}");
+        }
+        problems.push(
+            p.doc
+                .error_at(
+                    &YamlPath::root().key("responds_to"),
+                    format!("`responds_to: {target}` names an inspection that does not exist."),
+                )
+                .help(help),
+        );
+    }
+}
+
+/// `check` lists overdue actions for the record: information, not a fault in the file.
+fn overdue_notices(
+    plan: &Plan,
+    area: &PriorityArea,
+    doc: &Document,
+    ids: &[plan::IdPlace],
+) -> Vec<Diagnostic> {
+    area.actions()
+        .filter(|a| figures::is_overdue(a, plan, plan.as_at))
+        .map(|a| {
+            let span = ids.iter().find(|p| p.id == a.id).and_then(|p| p.span.clone());
+            let due = a.effective_due().map(long).unwrap_or_default();
+            Diagnostic::info(&doc.file, format!("Action {} is overdue: it was due by {due} and is not complete as at {}.", a.id, long(plan.as_at)))
+                .at(span)
+                .help("If it is done, give it a complete status; if it is delayed, add a delay block with a revised due date.")
+        })
+        .collect()
+}

@@ -1,0 +1,455 @@
+//! Plan and priority-area files → `Plan` and `PriorityArea`, checking every action.
+
+use chrono::NaiveDate;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer};
+
+use super::fields::{colour, date_field, due_field, markdown_field, text, RawDate};
+use crate::diagnostics::{closest, Diagnostic};
+use crate::model::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
+use crate::routes::{slugify, Routes};
+use crate::yaml::{Document, YamlPath};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlan {
+    title: String,
+    responds_to: Option<String>,
+    as_at: Option<RawDate>,
+    summary: Option<String>,
+    introduction: Option<String>,
+    governance: Option<String>,
+    statuses: Vec<RawStatus>,
+    status_notes: Option<String>,
+    editorial_note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatus {
+    key: String,
+    label: String,
+    colour: String,
+    meaning: Option<String>,
+    #[serde(default)]
+    complete: bool,
+    #[serde(default)]
+    delayed: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArea {
+    number: u32,
+    title: String,
+    summary: Option<String>,
+    editorial_note: Option<String>,
+    outcomes: Vec<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutcome {
+    outcome: String,
+    #[serde(default)]
+    actions: Vec<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAction {
+    id: RawId,
+    action: String,
+    responsible: Option<String>,
+    due: Option<RawDate>,
+    status: Option<String>,
+    source_status: Option<String>,
+    progress: Option<String>,
+    impact: Option<String>,
+    delay: Option<RawDelay>,
+    #[serde(default)]
+    history: Vec<RawUpdate>,
+    editorial_note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDelay {
+    reason: Option<String>,
+    mitigation: Option<String>,
+    responsible: Option<String>,
+    revised_due: Option<RawDate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpdate {
+    date: RawDate,
+    status: String,
+    note: Option<String>,
+}
+
+/// An action id. Unquoted `1.10` would be read as the number 1.1, silently colliding
+/// with action 1.1, so numbers are refused with the fix.
+struct RawId(String);
+
+impl<'de> Deserialize<'de> for RawId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Text(String),
+            Number(serde_yaml_number::Number),
+        }
+        match Either::deserialize(d)? {
+            Either::Text(t) => Ok(RawId(t)),
+            Either::Number(n) => Err(serde::de::Error::custom(format!(
+                "the id {n} must be written in quotes, like id: \"{n}\", so that 1.10 is not read as 1.1"
+            ))),
+        }
+    }
+}
+
+/// Numbers as YAML wrote them, for the id message only.
+mod serde_yaml_number {
+    use std::fmt;
+
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    pub enum Number {
+        Int(i64),
+        Float(f64),
+    }
+
+    impl fmt::Display for Number {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Number::Int(i) => write!(f, "{i}"),
+                Number::Float(x) => write!(f, "{x}"),
+            }
+        }
+    }
+}
+
+/// Reads plan.yaml. Areas are added later, once every area file is read.
+pub fn read_plan(
+    doc: &Document,
+    slug: &str,
+    routes: &Routes,
+    site_as_at: NaiveDate,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Plan> {
+    let root = YamlPath::root();
+    let raw: RawPlan = doc
+        .read(&root, "a plan")
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let statuses = read_statuses(doc, &raw.statuses, problems);
+    let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
+        markdown_field(doc, &root.key(name), value, routes, problems)
+    };
+    Some(Plan {
+        slug: slug.to_string(),
+        as_at: date_field(doc, &root.key("as_at"), raw.as_at.as_ref(), problems)
+            .unwrap_or(site_as_at),
+        introduction: md("introduction", raw.introduction.as_deref(), problems),
+        governance: md("governance", raw.governance.as_deref(), problems),
+        status_notes: md("status_notes", raw.status_notes.as_deref(), problems),
+        editorial_note: md("editorial_note", raw.editorial_note.as_deref(), problems),
+        title: raw.title,
+        responds_to: text(raw.responds_to),
+        summary: text(raw.summary),
+        statuses,
+        areas: Vec::new(),
+    })
+}
+
+fn read_statuses(doc: &Document, raw: &[RawStatus], problems: &mut Vec<Diagnostic>) -> Vec<Status> {
+    let mut statuses: Vec<Status> = Vec::new();
+    if raw.is_empty() {
+        problems.push(
+            doc.error_at(
+                &YamlPath::root().key("statuses"),
+                "The plan's status key is empty.",
+            )
+            .help("List each status actions can have, with a key, label, colour and meaning."),
+        );
+    }
+    for (i, s) in raw.iter().enumerate() {
+        let path = YamlPath::root().key("statuses").index(i);
+        if statuses.iter().any(|seen| seen.key == s.key) {
+            problems.push(
+                doc.error_at(
+                    &path.key("key"),
+                    format!("The status key `{}` is listed twice.", s.key),
+                )
+                .help("Each status needs its own key. Remove or rename one of them."),
+            );
+        }
+        statuses.push(Status {
+            key: s.key.clone(),
+            label: s.label.clone(),
+            colour: colour(doc, &path.key("colour"), &s.colour, problems).unwrap_or_default(),
+            meaning: text(s.meaning.clone()),
+            complete: s.complete,
+            delayed: s.delayed,
+        });
+    }
+    statuses
+}
+
+/// Where an action's id was written, to report two actions sharing one.
+pub struct IdPlace {
+    pub id: String,
+    pub slug: String,
+    pub file: std::path::PathBuf,
+    pub span: Option<std::ops::Range<usize>>,
+    pub line: usize,
+}
+
+pub fn read_area(
+    doc: &Document,
+    slug: &str,
+    plan: &Plan,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+    ids: &mut Vec<IdPlace>,
+) -> Option<PriorityArea> {
+    let root = YamlPath::root();
+    let raw: RawArea = doc
+        .read(&root, "a priority area")
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let mut outcomes = Vec::with_capacity(raw.outcomes.len());
+    for i in 0..raw.outcomes.len() {
+        let path = root.key("outcomes").index(i);
+        if let Some(outcome) = read_outcome(doc, &path, plan, routes, problems, ids) {
+            outcomes.push(outcome);
+        }
+    }
+    Some(PriorityArea {
+        number: raw.number,
+        slug: slug.to_string(),
+        editorial_note: markdown_field(
+            doc,
+            &root.key("editorial_note"),
+            raw.editorial_note.as_deref(),
+            routes,
+            problems,
+        ),
+        title: raw.title,
+        summary: text(raw.summary),
+        outcomes,
+    })
+}
+
+fn read_outcome(
+    doc: &Document,
+    path: &YamlPath,
+    plan: &Plan,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+    ids: &mut Vec<IdPlace>,
+) -> Option<Outcome> {
+    let raw: RawOutcome = doc
+        .read(path, "an outcome")
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let actions = (0..raw.actions.len())
+        .filter_map(|j| {
+            let action_path = path.key("actions").index(j);
+            let action = read_action(doc, &action_path, plan, routes, problems)?;
+            ids.push(IdPlace {
+                id: action.id.clone(),
+                slug: action.slug.clone(),
+                file: doc.file.clone(),
+                span: doc.span(&action_path.key("id")),
+                line: doc.line_of(&action_path.key("id")),
+            });
+            Some(action)
+        })
+        .collect();
+    Some(Outcome {
+        text: markdown_field(
+            doc,
+            &path.key("outcome"),
+            Some(&raw.outcome),
+            routes,
+            problems,
+        ),
+        actions,
+    })
+}
+
+fn read_action(
+    doc: &Document,
+    path: &YamlPath,
+    plan: &Plan,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Action> {
+    let raw: RawAction = doc
+        .read(path, "an action")
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let id = raw.id.0.trim().to_string();
+    let slug = slugify(&id);
+    if slug.is_empty() {
+        problems.push(
+            doc.error_at(&path.key("id"), format!("The id `{id}` has no letters or digits, so it cannot form the action's web address."))
+                .help("Give the action an id such as \"1.1\"."),
+        );
+    }
+    let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
+        markdown_field(doc, &path.key(name), value, routes, problems)
+    };
+    let status = raw
+        .status
+        .as_deref()
+        .and_then(|key| status_index(doc, &path.key("status"), key, plan, problems));
+    let delay = raw
+        .delay
+        .map(|d| read_delay(doc, &path.key("delay"), d, routes, problems));
+    let history = read_history(
+        doc,
+        &path.key("history"),
+        &raw.history,
+        plan,
+        routes,
+        problems,
+    );
+    let action = Action {
+        text: md("action", Some(&raw.action), problems),
+        progress: md("progress", raw.progress.as_deref(), problems),
+        impact: md("impact", raw.impact.as_deref(), problems),
+        editorial_note: md("editorial_note", raw.editorial_note.as_deref(), problems),
+        due: due_field(doc, &path.key("due"), raw.due.as_ref(), problems),
+        responsible: text(raw.responsible),
+        source_status: text(raw.source_status),
+        id,
+        slug,
+        status,
+        delay,
+        history,
+    };
+    check_delay(doc, path, &action, plan, problems);
+    Some(action)
+}
+
+fn status_index(
+    doc: &Document,
+    path: &YamlPath,
+    key: &str,
+    plan: &Plan,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let index = plan.statuses.iter().position(|s| s.key == key.trim());
+    if index.is_none() {
+        let keys: Vec<&str> = plan.statuses.iter().map(|s| s.key.as_str()).collect();
+        let mut help = format!("Use one of: {}.", keys.join(", "));
+        if let Some(near) = closest(key, keys.iter().copied()) {
+            help = format!("Did you mean `{near}`? {help}");
+        }
+        problems.push(
+            doc.error_at(
+                path,
+                format!("`status: {key}` is not in this plan's status key."),
+            )
+            .help(format!(
+                "{help} The status key is in plans/{}/plan.yaml.",
+                plan.slug
+            )),
+        );
+    }
+    index
+}
+
+fn read_delay(
+    doc: &Document,
+    path: &YamlPath,
+    raw: RawDelay,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+) -> Delay {
+    Delay {
+        reason: markdown_field(
+            doc,
+            &path.key("reason"),
+            raw.reason.as_deref(),
+            routes,
+            problems,
+        ),
+        mitigation: markdown_field(
+            doc,
+            &path.key("mitigation"),
+            raw.mitigation.as_deref(),
+            routes,
+            problems,
+        ),
+        responsible: text(raw.responsible),
+        revised_due: date_field(
+            doc,
+            &path.key("revised_due"),
+            raw.revised_due.as_ref(),
+            problems,
+        ),
+    }
+}
+
+fn read_history(
+    doc: &Document,
+    path: &YamlPath,
+    raw: &[RawUpdate],
+    plan: &Plan,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<StatusUpdate> {
+    let mut updates: Vec<StatusUpdate> = raw
+        .iter()
+        .enumerate()
+        .filter_map(|(i, u)| {
+            let at = path.index(i);
+            let date = date_field(doc, &at.key("date"), Some(&u.date), problems);
+            let status = status_index(doc, &at.key("status"), &u.status, plan, problems);
+            let note = markdown_field(doc, &at.key("note"), u.note.as_deref(), routes, problems);
+            Some(StatusUpdate {
+                date: date?,
+                status: status?,
+                note,
+            })
+        })
+        .collect();
+    updates.sort_by_key(|u| u.date);
+    updates
+}
+
+/// A delayed action must say why and by when, or the exception list cannot be read.
+fn check_delay(
+    doc: &Document,
+    path: &YamlPath,
+    action: &Action,
+    plan: &Plan,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let delayed = action
+        .status
+        .and_then(|i| plan.status(i))
+        .is_some_and(|s| s.delayed);
+    if !delayed {
+        return;
+    }
+    let delay = action.delay.as_ref();
+    let mut missing = Vec::new();
+    if delay.is_none_or(|d| d.reason.is_empty()) {
+        missing.push("a reason for the delay (`reason`)");
+    }
+    if delay.is_none_or(|d| d.revised_due.is_none()) {
+        missing.push("a revised due date (`revised_due`)");
+    }
+    if !missing.is_empty() {
+        problems.push(
+            doc.warning_at(&path.key("status"), format!("Action {} is delayed but has no {}.", action.id, missing.join(" and no ")))
+                .help("Add a `delay:` block under the action with `reason:`, `mitigation:`, `responsible:` and `revised_due:`. Readers of the delayed-actions list need them."),
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! Report and page files → `Report` and `Page`.
+
+use serde::Deserialize;
+
+use super::fields::{date_field, markdown_body, markdown_field, text, RawDate};
+use crate::diagnostics::Diagnostic;
+use crate::model::{Page, Report};
+use crate::routes::Routes;
+use crate::source::Split;
+use crate::yaml::{Document, YamlPath};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    title: String,
+    date: RawDate,
+    meeting: Option<String>,
+    author: Option<String>,
+    summary: Option<String>,
+    source: Option<String>,
+    editorial_note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPage {
+    pub title: String,
+    pub summary: Option<String>,
+    pub slug: Option<String>,
+}
+
+pub fn read_report(
+    doc: &Document,
+    slug: &str,
+    split: &Split<'_>,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Report> {
+    let root = YamlPath::root();
+    let raw: RawReport = doc
+        .read(&root, "a report")
+        .map_err(|d| problems.push(d))
+        .ok()?;
+    let date = date_field(doc, &root.key("date"), Some(&raw.date), problems);
+    let editorial_note = markdown_field(
+        doc,
+        &root.key("editorial_note"),
+        raw.editorial_note.as_deref(),
+        routes,
+        problems,
+    );
+    let body = markdown_body(&doc.file, split.body, split.body_offset, routes, problems);
+    Some(Report {
+        slug: slug.to_string(),
+        title: raw.title,
+        date: date?,
+        meeting: text(raw.meeting),
+        author: text(raw.author),
+        summary: text(raw.summary),
+        source: text(raw.source),
+        editorial_note,
+        body,
+    })
+}
+
+pub fn read_page_head(doc: &Document) -> Result<RawPage, Diagnostic> {
+    doc.read(&YamlPath::root(), "a page")
+}
+
+pub fn read_page(
+    doc: &Document,
+    head: RawPage,
+    slug: &str,
+    split: &Split<'_>,
+    routes: &Routes,
+    problems: &mut Vec<Diagnostic>,
+) -> Page {
+    Page {
+        slug: slug.to_string(),
+        title: head.title,
+        summary: text(head.summary),
+        body: markdown_body(&doc.file, split.body, split.body_offset, routes, problems),
+    }
+}
