@@ -3,10 +3,9 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::dates::parse_day;
 use crate::diagnostics::Diagnostic;
 use crate::model::Grade;
-use crate::validate::fields::{colour, date_field, RawDate};
+use crate::validate::fields::{background_colour, date_field, RawDate};
 use crate::yaml::{Document, YamlPath};
 
 #[derive(Debug, Clone)]
@@ -98,7 +97,7 @@ pub fn read(doc: &Document, today: NaiveDate) -> Result<SiteConfig, Vec<Diagnost
     });
     let brand_colour = branding
         .colour
-        .and_then(|c| colour(doc, &root.key("branding").key("colour"), &c, &mut problems));
+        .and_then(|c| background_colour(doc, &root.key("branding").key("colour"), &c, &mut problems));
     let accessibility = raw
         .accessibility
         .map(|a| read_accessibility(doc, a, &mut problems))
@@ -135,7 +134,7 @@ fn read_grades(doc: &Document, raw: &[RawGrade], problems: &mut Vec<Diagnostic>)
                 .help("Each grade needs its own key. Remove or rename one of them."),
             );
         }
-        let colour = colour(doc, &path.key("colour"), &g.colour, problems).unwrap_or_default();
+        let colour = background_colour(doc, &path.key("colour"), &g.colour, problems).unwrap_or_default();
         grades.push(Grade {
             key: g.key.clone(),
             label: g.label.clone(),
@@ -192,12 +191,6 @@ fn base_path(base_url: &str) -> String {
     } else {
         format!("/{trimmed}/")
     }
-}
-
-/// Only used to check a date inside site.yaml parses; kept for tests of the UK style.
-#[allow(dead_code)]
-fn is_date(text: &str) -> bool {
-    matches!(parse_day(text), Ok(Some(_)))
 }
 
 #[cfg(test)]

@@ -78,12 +78,22 @@ pub struct Document {
     line_starts: Vec<usize>,
 }
 
+/// Reads a whole YAML text into `T`, for tools and tests that need no positions.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_yaml::from_str(text).map_err(|e| e.to_string())
+}
+
+/// Writes `value` as YAML, for the commands that make content files (`new`, `import`).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
 /// Parses `text`, which starts `offset` bytes into the file `full` (front matter sits
 /// after the `---` line). Positions in diagnostics are offsets into `full`.
 pub fn parse(file: &Path, full: &str, offset: usize, text: &str) -> Result<Document, Diagnostic> {
-    let value: Value =
-        serde_yaml::from_str(text).map_err(|e| syntax_error(file, full, offset, &e))?;
-    let places = index_places(text, offset);
+    let at = Positions { full, text, offset };
+    let value: Value = serde_yaml::from_str(text).map_err(|e| syntax_error(file, &at, &e))?;
+    let places = index_places(text, offset).places;
     Ok(Document {
         file: file.to_path_buf(),
         value: if value.is_null() {
@@ -171,7 +181,7 @@ impl Document {
         if let Some(rest) = message.strip_prefix("missing field `") {
             let field = rest.split('`').next().unwrap_or(rest);
             return self
-                .error_at(at, format!("{} needs a `{field}`, but this one has none.", capitalise(what)))
+                .error_at(at, missing_field(what, field))
                 .help(format!("Add a line `{field}: ...` here. The authoring guide in README.md shows every field."));
         }
         if let Some(rest) = message.strip_prefix("unknown variant `") {
@@ -179,6 +189,10 @@ impl Document {
         }
         if let Some(rest) = message.strip_prefix("invalid type: ") {
             return self.wrong_type(at, rest);
+        }
+        if message.contains("did not match any variant of untagged enum") {
+            // Dates and ids accept text or a number; anything else lands here.
+            return self.not_one_line(at);
         }
         let field = at
             .last_key()
@@ -218,7 +232,7 @@ impl Document {
         }
         self.error_at(
             at,
-            format!("`{field}: {value}` is not one of the values allowed here."),
+            format!("`{field}: {value}` is not one of the values allowed for `{field}`."),
         )
         .help(help)
     }
@@ -231,24 +245,52 @@ impl Document {
             .last_key()
             .map(|k| format!("`{k}`"))
             .unwrap_or_else(|| "This".into());
-        self.error_at(
-            at,
-            format!(
-                "{field} should be {}, but it is {}.",
-                plain_type(expected),
-                plain_found(found)
-            ),
+        let message = format!(
+            "{field} should be {}, but it is {}.",
+            plain_type(expected),
+            plain_found(found)
+        );
+        // A list or group starts on the lines below its key: point at the key itself.
+        let nested = found.starts_with("sequence") || found.starts_with("map");
+        let span = if nested {
+            self.key_span(at)
+        } else {
+            self.span(at)
+        };
+        Diagnostic::error(&self.file, message)
+            .at(span)
+            .help(type_help(expected, found, at.last_key().unwrap_or("name")))
+    }
+
+    /// A date or id given as a list, a group of fields or nothing at all.
+    fn not_one_line(&self, at: &YamlPath) -> Diagnostic {
+        let field = at.last_key().unwrap_or("this field");
+        let found = match self.value_at(at) {
+            Some(Value::Sequence(_)) => "a list",
+            Some(Value::Mapping(_)) => "a group of fields",
+            _ => "empty",
+        };
+        Diagnostic::error(
+            &self.file,
+            format!("`{field}` should be a single value on the same line, but it is {found}."),
         )
-        .help(type_help(expected))
+        .at(self.key_span(at))
+        .help(match field {
+            "id" => "Write the id after the colon, in quotes, for example `id: \"1.1\"`.".to_string(),
+            _ => format!("Write the date after the colon, for example `{field}: 2022-09-16`."),
+        })
     }
 }
 
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+/// "This action has no `id:` line": `what` is "an action", or a file name like "site.yaml".
+fn missing_field(what: &str, field: &str) -> String {
+    let noun = what
+        .strip_prefix("an ")
+        .or_else(|| what.strip_prefix("a "));
+    match noun {
+        Some(noun) => format!("This {noun} has no `{field}:` line, but every {noun} needs one."),
+        None => format!("{what} has no `{field}:` line, but it needs one."),
+    }
 }
 
 fn backticked(s: &str) -> Vec<String> {
@@ -276,7 +318,7 @@ fn plain_found(found: &str) -> String {
         "map" => "a group of fields".into(),
         "integer" | "floating" => format!(
             "the number {}",
-            found.split_whitespace().nth(2).unwrap_or("")
+            found.split_whitespace().nth(1).unwrap_or("").trim_matches('`')
         )
         .trim()
         .into(),
@@ -286,74 +328,227 @@ fn plain_found(found: &str) -> String {
     }
 }
 
-fn type_help(expected: &str) -> String {
-    match plain_type(expected) {
-        "text" => "Write the text after the colon; if it is a list or has indented lines under it, make it one line or use `|` for several lines.".into(),
-        "a whole number" => "Write digits only, for example `number: 3`.".into(),
-        "a list (lines starting with `- `)" => "Put each item on its own line under this one, indented, starting with `- `.".into(),
-        "a group of fields (indented `name: value` lines)" => "Put the fields on the lines under this one, indented by two more spaces.".into(),
-        "true or false" => "Write `true` or `false`.".into(),
+fn type_help(expected: &str, found: &str, field: &str) -> String {
+    let found_kind = found.split_whitespace().next().unwrap_or("");
+    match (plain_type(expected), found_kind) {
+        ("text", "sequence") => format!("Write the text on the same line as `{field}:`, not as a list of `- ` lines. For text over several lines, write `{field}: |` and indent the lines under it."),
+        ("text", "map") => format!("Write the text on the same line as `{field}:`. If it contains `: ` (a colon and a space), put it in double quotes. For text over several lines, write `{field}: |` and indent the lines under it."),
+        ("text", _) => format!("Put the value in double quotes so it is read as text, for example `{field}: \"2022\"`."),
+        ("a whole number", _) => format!("Write digits only, for example `{field}: 3`."),
+        ("a list (lines starting with `- `)", _) => "Put each item on its own line under this one, indented, starting with `- `.".into(),
+        ("a group of fields (indented `name: value` lines)", _) => "Put the fields on the lines under this one, indented by two more spaces.".into(),
+        ("true or false", _) => "Write `true` or `false`.".into(),
         _ => "Compare this with the example in the authoring guide in README.md.".into(),
     }
 }
 
-fn syntax_error(file: &Path, full: &str, offset: usize, e: &serde_yaml::Error) -> Diagnostic {
-    let message = e.to_string();
-    let located = |line: usize, col: usize| {
-        // serde_yaml counts from 1; the text began `offset` bytes into the file.
-        let front_line = crate::diagnostics::line_col(full, offset).0;
-        let start = offset_of(
-            full,
-            front_line + line.saturating_sub(1),
-            col.saturating_sub(1),
-        );
-        start..line_end(full, start)
-    };
-    let here = e.location().map(|l| located(l.line(), l.column()));
-    let opened = context_location(&message).map(|(l, c)| located(l, c));
-    let first_char_here = here.as_ref().and_then(|s| full[s.start..].chars().next());
+/// Turns positions in the parsed text into byte spans of the whole file.
+struct Positions<'a> {
+    full: &'a str,
+    text: &'a str,
+    offset: usize,
+}
 
-    if message.contains("cannot start any token") && first_char_here == Some('\t') {
-        return Diagnostic::error(
-            file,
-            "This line is indented with a tab. YAML files must be indented with spaces.",
-        )
-        .at(here.map(|s| s.start..s.start + 1))
-        .help("Replace the tab with spaces (two spaces for each level of indentation).");
+impl Positions<'_> {
+    /// Byte offset in the file of a 1-based line and 0-based character column of the text.
+    fn offset(&self, line: usize, col: usize) -> usize {
+        self.offset + offset_of(self.text, line, col)
+    }
+
+    /// From that position to the end of its line: what the caret underlines.
+    fn rest_of_line(&self, line: usize, col: usize) -> Range<usize> {
+        let start = self.offset(line, col);
+        start..line_end(self.full, start)
+    }
+
+    /// The whole text of a line, from its first non-space character.
+    fn line_text(&self, line: usize) -> Range<usize> {
+        let start = self.offset(line, 0);
+        let indent = self.full[start..]
+            .chars()
+            .take_while(|c| *c == ' ')
+            .count();
+        self.rest_of_line(line, indent)
+    }
+
+    /// The 1-based line of a byte offset in the file.
+    fn line_of(&self, offset: usize) -> usize {
+        crate::diagnostics::line_col(self.full, offset).0
+    }
+}
+
+fn syntax_error(
+    file: &Path,
+    at: &Positions<'_>,
+    e: &serde_yaml::Error,
+) -> Diagnostic {
+    let message = e.to_string();
+    // serde_yaml counts lines and columns from 1.
+    let here = e.location().map(|l| (l.line(), l.column().saturating_sub(1)));
+    if let Some(d) = quote_problem(file, at, here) {
+        return d;
+    }
+    let here_span = here.map(|(l, c)| at.rest_of_line(l, c));
+    let opened = context_location(&message).map(|(l, c)| at.rest_of_line(l, c.saturating_sub(1)));
+    if message.contains("tab character") || message.contains("found a tab") {
+        return tab_error(file, at, here);
     }
     if message.contains("while scanning a quoted scalar") {
-        return Diagnostic::error(file, "A quoted value is never closed: the quote that opens here has no matching closing quote.")
-            .at(opened.or(here))
-            .help("Add the closing quote at the end of the value. If the value itself contains that quote character, use the other kind of quote around it.");
+        return unclosed_quote(file, opened.or(here_span));
     }
-    if message.contains("mapping values are not allowed") {
-        return Diagnostic::error(file, "This line has a `: ` (colon and space) where YAML does not expect one.")
-            .at(here)
-            .help("If the value contains a colon followed by a space, put the whole value in double quotes. Otherwise check the line's indentation.");
+    if message.contains("flow sequence") || message.contains("flow mapping") {
+        return Diagnostic::error(file, "A list or group that opens with `[` or `{` here is never closed.")
+            .at(opened.or(here_span))
+            .help("Add the closing `]` or `}` at the end of the line. If the value is text that starts with `[` or `{`, put it in double quotes.");
     }
-    if message.contains("did not find expected key")
-        || message.contains("did not find expected '-'")
-        || message.contains("block")
-    {
-        return Diagnostic::error(file, "The indentation here does not line up with the lines around it.")
-            .at(here)
-            .help("Fields at the same level must start in the same column. Count the spaces at the start of this line and the line above it.");
+    if message.contains("duplicate entry") {
+        return duplicate_key(file, at, here_span);
     }
-    if message.contains("duplicate") {
+    match here {
+        Some((line, col)) if message.contains("mapping values are not allowed") => {
+            colon_or_indent(file, at, line, col)
+        }
+        Some((line, _)) if message.contains("did not find expected") || message.contains("block") => {
+            misaligned(file, at, line)
+        }
+        _ => {
+            let plain = message.split(" at line ").next().unwrap_or(&message);
+            Diagnostic::error(file, format!("This is not valid YAML: {plain}."))
+                .at(here_span)
+                .help("Check the line for a missing colon, stray quote or uneven indentation.")
+        }
+    }
+}
+
+/// libyaml notices an unclosed quote only where the next quote happens to close it, often
+/// lines later; yaml-rust2 stops at the quote that opened it. Ask it for a second opinion.
+fn quote_problem(
+    file: &Path,
+    at: &Positions<'_>,
+    here: Option<(usize, usize)>,
+) -> Option<Diagnostic> {
+    struct Ignore;
+    impl MarkedEventReceiver for Ignore {
+        fn on_event(&mut self, _: Event, _: Marker) {}
+    }
+    let err = Parser::new_from_str(at.text).load(&mut Ignore, false).err()?;
+    let mark = err.marker();
+    let spot = (mark.line(), mark.col());
+    if here.is_some_and(|h| spot > h) {
+        return None; // yaml-rust2 is stricter; a problem after libyaml's is not the cause
+    }
+    let info = err.info();
+    if info.contains("trailing content after") {
+        return Some(
+            Diagnostic::error(file, "There is more text after the closing quote of this value.")
+                .at(Some(at.rest_of_line(spot.0, spot.1)))
+                .help("Put the whole value inside the quotes. To use a quote inside the value, put the other kind of quote around it: 'He said \"yes\"'."),
+        );
+    }
+    if info.contains("quoted scalar") {
+        return Some(unclosed_quote(file, Some(at.rest_of_line(spot.0, spot.1))));
+    }
+    None
+}
+
+fn unclosed_quote(file: &Path, opened: Option<Range<usize>>) -> Diagnostic {
+    Diagnostic::error(file, "This quote is never closed: the value that starts here has no closing quote on its line.")
+        .at(opened)
+        .help("Add the closing quote at the end of the value. If the value itself contains that quote character, use the other kind of quote around it.")
+}
+
+fn tab_error(file: &Path, at: &Positions<'_>, here: Option<(usize, usize)>) -> Diagnostic {
+    let span = here.map(|(line, col)| {
+        let start = at.offset(line, 0);
+        let line_text = &at.full[start..line_end(at.full, start)];
+        let tab = line_text.find('\t').map_or(at.offset(line, col), |i| start + i);
+        tab..tab + 1
+    });
+    Diagnostic::error(
+        file,
+        "This line is indented with a tab. YAML files must be indented with spaces.",
+    )
+    .at(span)
+    .help("Replace the tab with spaces (two spaces for each level of indentation).")
+}
+
+/// "mapping values are not allowed": either a value holds `: `, or the line is indented
+/// further than the one above, so YAML read it as the rest of that line's value.
+fn colon_or_indent(file: &Path, at: &Positions<'_>, line: usize, col: usize) -> Diagnostic {
+    let start = at.offset(line, 0);
+    let before_colon = &at.full[start..at.offset(line, col)];
+    if before_colon.trim_start().trim_start_matches("- ").contains(": ") {
+        return Diagnostic::error(file, "This value contains `: ` (a colon and a space), which YAML reads as the start of another field.")
+            .at(Some(at.rest_of_line(line, col)))
+            .help("Put the whole value in double quotes, for example `title: \"Planning: not yet commenced\"`.");
+    }
+    let this = field_column(at, line);
+    let above = previous_line(at, line).map(|l| field_column(at, l));
+    let mut help = "Fields at the same level must start in the same column, so YAML can tell which field each line belongs to.".to_string();
+    if let Some(above) = above {
+        help = format!("This line starts in column {this}, the line above it in column {above}. {help}");
+    }
+    Diagnostic::error(file, "This line is indented further than the line above it, so YAML reads it as part of that line's value.")
+        .at(Some(at.line_text(line)))
+        .help(help)
+}
+
+fn misaligned(file: &Path, at: &Positions<'_>, line: usize) -> Diagnostic {
+    Diagnostic::error(file, "This line does not line up with the lines above it.")
+        .at(Some(at.line_text(line)))
+        .help("Fields of the same thing must start in the same column, and each item of a list starts with `- ` in the same column as the others. Count the spaces at the start of this line and of the lines above it.")
+}
+
+fn duplicate_key(file: &Path, at: &Positions<'_>, here: Option<Range<usize>>) -> Diagnostic {
+    let found = index_places(at.text, at.offset).duplicate;
+    let Some(dup) = found else {
         return Diagnostic::error(file, "A field appears twice in the same place.")
             .at(here)
             .help("Remove one of them, or merge what they say into one.");
-    }
-    let plain = message.split(" at line ").next().unwrap_or(&message);
-    Diagnostic::error(file, format!("This is not valid YAML: {plain}."))
-        .at(here)
-        .help("Check the line for a missing colon, stray quote or uneven indentation.")
+    };
+    Diagnostic::error(
+        file,
+        format!(
+            "`{}` is given twice here: it is already given on line {}.",
+            dup.key,
+            at.line_of(dup.first)
+        ),
+    )
+    .at(Some(dup.second))
+    .help("Remove one of them, or merge what they say into one. If they belong to two different items of a list, start the second item with `- `.")
 }
 
+/// The 1-based column where a line's field name starts, after any `- ` list markers.
+fn field_column(at: &Positions<'_>, line: usize) -> usize {
+    let start = at.offset(line, 0);
+    let text = &at.full[start..line_end(at.full, start)];
+    let mut rest = text.trim_start_matches(' ');
+    while let Some(after) = rest.strip_prefix("- ") {
+        rest = after.trim_start_matches(' ');
+    }
+    text[..text.len() - rest.len()].chars().count() + 1
+}
+
+/// The nearest line above that holds something other than a comment.
+fn previous_line(at: &Positions<'_>, line: usize) -> Option<usize> {
+    (1..line).rev().find(|&l| {
+        let start = at.offset(l, 0);
+        let text = at.full[start..line_end(at.full, start)].trim();
+        !text.is_empty() && !text.starts_with('#')
+    })
+}
+
+/// The end of the line that `start` is on, without trailing spaces; never before one
+/// character past `start`, so a caret always shows.
 fn line_end(text: &str, start: usize) -> usize {
+    let start = start.min(text.len());
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let trimmed = text[start..end].trim_end().len();
-    (start + trimmed).max((start + 1).min(text.len()))
+    let trimmed = start + text[start..end].trim_end().len();
+    let one_char = text[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8());
+    trimmed.max(one_char.min(end))
 }
 
 /// libyaml says where the thing it was reading began: "while scanning X at line 3 column 9".
@@ -366,18 +561,35 @@ fn context_location(message: &str) -> Option<(usize, usize)> {
     Some((line, col))
 }
 
+/// Where each key and value begins, and the first key given twice in one place.
+struct Index {
+    places: HashMap<YamlPath, Place>,
+    duplicate: Option<Duplicate>,
+}
+
+/// A key repeated within one mapping: serde_yaml refuses it but cannot say where.
+struct Duplicate {
+    key: String,
+    first: usize,
+    second: Range<usize>,
+}
+
 /// Walks yaml-rust2's events, remembering where each key and value begins.
-fn index_places(text: &str, offset: usize) -> HashMap<YamlPath, Place> {
+fn index_places(text: &str, offset: usize) -> Index {
     let mut recorder = Recorder {
         text,
         offset,
         stack: Vec::new(),
         places: HashMap::new(),
+        duplicate: None,
     };
     let mut parser = Parser::new_from_str(text);
     // A document serde_yaml accepted but yaml-rust2 rejects only loses positions.
     let _ = parser.load(&mut recorder, false);
-    recorder.places
+    Index {
+        places: recorder.places,
+        duplicate: recorder.duplicate,
+    }
 }
 
 enum Frame {
@@ -396,6 +608,7 @@ struct Recorder<'a> {
     offset: usize,
     stack: Vec<Frame>,
     places: HashMap<YamlPath, Place>,
+    duplicate: Option<Duplicate>,
 }
 
 impl Recorder<'_> {
@@ -421,7 +634,16 @@ impl Recorder<'_> {
             Some(Frame::Map { path, key }) => match key.take() {
                 Some((k, key_span)) => Some((path.key(&k), Some(key_span))),
                 None => {
-                    *key = Some((scalar.unwrap_or("").to_string(), span.clone()));
+                    let name = scalar.unwrap_or("").to_string();
+                    let earlier = self.places.get(&path.key(&name)).and_then(|p| p.key.clone());
+                    if let (Some(first), None) = (earlier, &self.duplicate) {
+                        self.duplicate = Some(Duplicate {
+                            key: name.clone(),
+                            first: first.start,
+                            second: span.clone(),
+                        });
+                    }
+                    *key = Some((name, span.clone()));
                     None
                 }
             },
@@ -537,7 +759,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.message,
-            "An action needs a `id`, but this one has none."
+            "This action has no `id:` line, but every action needs one."
         );
     }
 

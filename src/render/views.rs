@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::dates::{DateView, Due};
+use crate::dates::{DateView, Due, PartialDate};
 use crate::figures::{self, Progress};
 use crate::model::{Action, Html, Inspection, Page, Plan, PriorityArea, Report, Site, When};
 use crate::routes::slugify;
@@ -23,6 +23,10 @@ pub struct SiteView<'a> {
     pub logo: Option<&'a str>,
     pub contact_email: Option<&'a str>,
     pub branded: bool,
+    /// The language as Open Graph writes it: `en_GB`.
+    pub og_locale: String,
+    /// The feed's address below the root.
+    pub feed: &'static str,
 }
 
 impl<'a> SiteView<'a> {
@@ -37,6 +41,8 @@ impl<'a> SiteView<'a> {
             logo: c.logo.as_deref(),
             contact_email: c.contact_email.as_deref(),
             branded: c.brand_colour.is_some(),
+            og_locale: c.language.replace('-', "_"),
+            feed: crate::feeds::FEED_PATH,
         }
     }
 }
@@ -180,6 +186,7 @@ pub struct UpdateView<'a> {
     pub date: DateView,
     pub status: Option<Tag>,
     pub note: &'a Html,
+    pub revised_due: Option<DateView>,
 }
 
 #[derive(Serialize)]
@@ -241,6 +248,7 @@ pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) ->
                 date: u.date.into(),
                 status: status_tag(plan, Some(u.status)),
                 note: &u.note,
+                revised_due: u.revised_due.map(Into::into),
             })
             .collect(),
         overdue: figures::is_overdue(a, plan, plan.as_at),
@@ -350,23 +358,42 @@ pub struct EventView<'a> {
 #[derive(Serialize)]
 pub struct WhenView {
     pub start: DateView,
+    /// The start as shown before the end: "12 to 13 November 2024" drops what they share.
+    pub start_text: String,
     pub end: Option<DateView>,
     pub between: bool,
 }
 
 fn when_view(when: &When) -> Option<WhenView> {
     match when {
-        When::Dates { start, end } => Some(WhenView {
-            start: (*start).into(),
-            end: end.filter(|e| e != start).map(Into::into),
-            between: false,
-        }),
+        When::Dates { start, end } => {
+            let end = end.filter(|e| e != start);
+            Some(WhenView {
+                start: (*start).into(),
+                start_text: range_start(start, end.as_ref()),
+                end: end.map(Into::into),
+                between: false,
+            })
+        }
         When::Between(from, to) => Some(WhenView {
             start: (*from).into(),
+            start_text: from.to_string(),
             end: Some((*to).into()),
             between: true,
         }),
         When::Unknown => None,
+    }
+}
+
+fn range_start(start: &PartialDate, end: Option<&PartialDate>) -> String {
+    use chrono::Datelike;
+    match (start, end) {
+        (PartialDate::Day(s), Some(PartialDate::Day(e))) if s.year() == e.year() && s.month() == e.month() => s.day().to_string(),
+        (PartialDate::Day(s), Some(PartialDate::Day(e))) if s.year() == e.year() => {
+            let full = crate::dates::long(*s);
+            full.rsplit_once(' ').map_or(full.clone(), |(day_month, _)| day_month.to_string())
+        }
+        _ => start.to_string(),
     }
 }
 
