@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
 use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 use codespan_reporting::term::{self, Config};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -196,55 +197,98 @@ impl<'a> Printer<'a> {
     pub fn render(&mut self, diagnostics: &Diagnostics, colour: bool) -> String {
         let mut files = SimpleFiles::new();
         let mut ids = BTreeMap::new();
-        let mut out = term::termcolor::Buffer::no_color();
-        let mut colour_out = term::termcolor::Buffer::ansi();
+        let mut out = if colour {
+            term::termcolor::Buffer::ansi()
+        } else {
+            term::termcolor::Buffer::no_color()
+        };
         let config = Config::default();
         for d in diagnostics.iter() {
             let text = self.text_of(&d.file);
             let id = *ids
                 .entry(d.file.clone())
                 .or_insert_with(|| files.add(d.file.display().to_string(), text));
-            let report = to_report(d, id, files.get(id).map(|f| f.source().len()).unwrap_or(0));
-            let target = if colour { &mut colour_out } else { &mut out };
+            let source = files.get(id).map(|f| f.source().as_str()).unwrap_or("");
+            let report = to_report(d, id, source);
             // Writing into an in-memory buffer cannot fail for I/O reasons.
-            let _ = term::emit_to_write_style(target, &config, &files, &report);
+            let _ = if report.labels.is_empty() {
+                write_file_only(&mut out, d)
+            } else {
+                term::emit_to_write_style(&mut out, &config, &files, &report).map_err(|_| {
+                    std::io::Error::other("could not format a diagnostic")
+                })
+            };
         }
-        let bytes = if colour {
-            colour_out.into_inner()
-        } else {
-            out.into_inner()
-        };
-        String::from_utf8_lossy(&bytes).into_owned()
+        String::from_utf8_lossy(out.as_slice()).into_owned()
     }
 
+    /// The file's text as it will be shown: lossy, so a file that is not UTF-8 still shows
+    /// its lines, and empty for files too big to be content (they are never shown).
     fn text_of(&mut self, file: &Path) -> String {
+        let path = self.root.join(file);
         self.texts
             .entry(file.to_path_buf())
-            .or_insert_with(|| std::fs::read_to_string(self.root.join(file)).unwrap_or_default())
+            .or_insert_with(|| {
+                let small = std::fs::metadata(&path)
+                    .is_ok_and(|m| m.is_file() && m.len() <= crate::source::MAX_FILE_BYTES);
+                let bytes = if small {
+                    std::fs::read(&path).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                String::from_utf8_lossy(&bytes).into_owned()
+            })
             .clone()
     }
 }
 
-fn to_report(d: &Diagnostic, file_id: usize, len: usize) -> Report<usize> {
+/// A problem with a whole file (too big, a link loop) has no line to show, but is laid
+/// out like the others and still names the file.
+fn write_file_only(out: &mut impl WriteColor, d: &Diagnostic) -> std::io::Result<()> {
+    let (word, colour) = match d.severity {
+        Severity::Error => ("error", Color::Red),
+        Severity::Warning => ("warning", Color::Yellow),
+        Severity::Info => ("note", Color::Green),
+    };
+    out.set_color(ColorSpec::new().set_fg(Some(colour)).set_bold(true))?;
+    write!(out, "{word}")?;
+    out.set_color(ColorSpec::new().set_bold(true))?;
+    writeln!(out, ": {}", d.message)?;
+    out.reset()?;
+    writeln!(out, "  ┌─ {}", d.file.display())?;
+    if let Some(help) = &d.help {
+        writeln!(out, "  │")?;
+        writeln!(out, "  = help: {help}")?;
+    }
+    writeln!(out)
+}
+
+fn to_report(d: &Diagnostic, file_id: usize, source: &str) -> Report<usize> {
     let severity = match d.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
         Severity::Info => ReportSeverity::Note,
     };
-    let mut report = Report::new(severity).with_message(&d.message);
-    match &d.span {
-        Some(span) if span.start <= len => {
-            let end = span.end.clamp(span.start, len);
-            report = report.with_labels(vec![Label::primary(file_id, span.start..end)]);
-        }
-        _ => {
-            report = report.with_notes(vec![format!("in {}", d.file.display())]);
-        }
+    let report = Report::new(severity).with_message(&d.message);
+    let Some(span) = d.span.as_ref().filter(|s| s.start <= source.len()) else {
+        // Printed by `write_file_only`, after the message.
+        return report;
+    };
+    // codespan slices the text with the span, so it must fall on character boundaries.
+    let start = floor_char_boundary(source, span.start);
+    let end = ceil_char_boundary(source, span.end.clamp(start, source.len()));
+    let report = report.with_labels(vec![Label::primary(file_id, start..end)]);
+    match &d.help {
+        Some(help) => report.with_notes(vec![format!("help: {help}")]),
+        None => report,
     }
-    if let Some(help) = &d.help {
-        report = report.with_notes(vec![format!("help: {help}")]);
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
     }
-    report
+    i
 }
 
 /// "Did you mean" for a near miss among the words an author could have meant.

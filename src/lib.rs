@@ -7,12 +7,20 @@
 pub mod colour;
 pub mod dates;
 pub mod diagnostics;
+pub mod feeds;
 pub mod figures;
+pub mod history;
+pub mod import;
 pub mod markdown;
 pub mod model;
+pub mod open_data;
 pub mod output;
+pub mod plain_text;
 pub mod render;
 pub mod routes;
+pub mod scaffold;
+pub mod search;
+pub mod serve;
 pub mod site_config;
 pub mod source;
 pub mod validate;
@@ -84,7 +92,12 @@ pub fn check(options: &BuildOptions) -> Outcome {
 /// Reads and checks the content: the first half of `check` and `build`.
 pub fn load(root: &Path, today: NaiveDate) -> (Option<Site>, Diagnostics) {
     let (files, read_problems) = source::read_content(root);
-    let (site, mut diagnostics) = validate::site(&files, today);
+    if !root.join("content").is_dir() {
+        // Without the folder every other message would be noise.
+        return (None, Diagnostics::from(read_problems).sorted());
+    }
+    let unreadable: Vec<PathBuf> = read_problems.iter().map(|d| d.file.clone()).collect();
+    let (site, mut diagnostics) = validate::site_with_unreadable(&files, &unreadable, today);
     diagnostics.extend(read_problems);
     let site = site.filter(|_| !diagnostics.has_errors());
     (site, diagnostics.sorted())

@@ -1,10 +1,11 @@
 //! The `waymark` command: parse arguments, call the library, turn outcomes into exit codes.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use waymark::{BuildOptions, Links, Outcome, Severity};
 
 #[derive(Parser)]
@@ -36,6 +37,67 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Build the site and show it in your browser, rebuilding it each time you save a file.
+    Serve {
+        /// The site folder, holding content/ (default: the current folder).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on. Only this computer can reach 127.0.0.1.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+    },
+    /// Create a new content file with every field ready to fill in.
+    New {
+        /// What to create.
+        kind: NewKind,
+        /// Its title, in quotes.
+        title: String,
+        /// The plan a new priority area belongs to (its folder name in content/plans/).
+        #[arg(long)]
+        plan: Option<String>,
+        /// The site folder, holding content/ (default: the current folder).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Turn an action tracker spreadsheet (.csv or .xlsx) into a priority-area file.
+    Import {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// The plan the actions belong to (its folder name in content/plans/).
+        #[arg(long)]
+        plan: String,
+        /// The priority area's number (default: the next free number).
+        #[arg(long)]
+        area: Option<u32>,
+        /// The priority area's title (default: the existing area's, or the file's name).
+        #[arg(long)]
+        title: Option<String>,
+        /// The sheet to read from a workbook (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// A status the spreadsheet uses and the plan's status key it means, e.g. Green=completed.
+        #[arg(long = "status", value_name = "VALUE=KEY")]
+        statuses: Vec<String>,
+        /// Replace the priority area's file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// The site folder, holding content/ (default: the current folder).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    Report,
+    Visit,
+    Inspection,
+    Page,
+    Plan,
+    Area,
 }
 
 #[derive(Args)]
@@ -75,27 +137,153 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
                 ..BuildOptions::new(&site.root)
             };
-            let outcome = waymark::build(&options)?;
-            let code = report(&site, &outcome, false);
-            if outcome.pages > 0 {
-                eprintln!(
-                    "Built {} pages into {}.",
-                    outcome.pages,
-                    options.output_dir().display()
-                );
-            } else {
-                eprintln!(
-                    "Nothing was written: {} is unchanged.",
-                    options.output_dir().display()
-                );
-            }
-            Ok(code)
+            build(&site, &options)
         }
         Command::Check { site } => {
             let outcome = waymark::check(&BuildOptions::new(&site.root));
             Ok(report(&site, &outcome, true))
         }
+        Command::Serve { root, port, bind } => {
+            waymark::serve::serve(&waymark::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                colour: colour(),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New {
+            kind,
+            title,
+            plan,
+            root,
+        } => new_file(kind, &title, plan.as_deref(), &root),
+        Command::Import {
+            file,
+            plan,
+            area,
+            title,
+            sheet,
+            statuses,
+            force,
+            root,
+        } => {
+            let options = waymark::import::ImportOptions {
+                statuses: statuses
+                    .iter()
+                    .map(|s| status_pair(s))
+                    .collect::<Result<_, _>>()?,
+                today: chrono::Local::now().date_naive(),
+                root,
+                file,
+                plan,
+                area,
+                title,
+                sheet,
+                force,
+            };
+            import(&options)
+        }
     }
+}
+
+fn colour() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn new_file(
+    kind: NewKind,
+    title: &str,
+    plan: Option<&str>,
+    root: &Path,
+) -> anyhow::Result<ExitCode> {
+    use waymark::scaffold::{create, Kind, NewFile};
+    let kind = match kind {
+        NewKind::Report => Kind::Report,
+        NewKind::Visit => Kind::Visit,
+        NewKind::Inspection => Kind::Inspection,
+        NewKind::Page => Kind::Page,
+        NewKind::Plan => Kind::Plan,
+        NewKind::Area => Kind::Area,
+    };
+    let request = NewFile {
+        kind,
+        title,
+        plan,
+        today: chrono::Local::now().date_naive(),
+    };
+    let rel = create(root, &request)?;
+    println!("{}", shown_path(root, &rel).display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rel` as the author would type it from where they ran waymark.
+fn shown_path(root: &Path, rel: &Path) -> PathBuf {
+    if root == Path::new(".") {
+        rel.to_path_buf()
+    } else {
+        root.join(rel)
+    }
+}
+
+/// `Green=completed` → ("Green", "completed").
+fn status_pair(text: &str) -> anyhow::Result<(String, String)> {
+    match text.split_once('=') {
+        Some((value, key)) if !value.trim().is_empty() && !key.trim().is_empty() => {
+            Ok((value.trim().to_string(), key.trim().to_string()))
+        }
+        _ => anyhow::bail!(
+            "--status {text}: write it as VALUE=KEY, for example --status Green=completed"
+        ),
+    }
+}
+
+fn import(options: &waymark::import::ImportOptions) -> anyhow::Result<ExitCode> {
+    let imported = waymark::import::import(options)?;
+    for problem in &imported.problems {
+        eprintln!("warning: {problem}");
+    }
+    eprintln!(
+        "Imported {} action(s) in {} outcome(s) as priority area {}; {} problem(s).",
+        imported.actions,
+        imported.outcomes,
+        imported.number,
+        imported.problems.len()
+    );
+    println!("{}", shown_path(&options.root, &imported.path).display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the site, unless the content has errors (or warnings, with --strict).
+fn build(site: &SiteArgs, options: &BuildOptions) -> anyhow::Result<ExitCode> {
+    let unchanged = || {
+        eprintln!(
+            "Nothing was written: {} is unchanged.",
+            options.output_dir().display()
+        );
+    };
+    if site.strict {
+        // Check first, so that warnings stop the build before anything is published.
+        waymark::output::check_output_folder(&options.root, &options.output_dir())?;
+        let checked = waymark::check(options);
+        if checked.diagnostics.has_errors() || checked.diagnostics.count(Severity::Warning) > 0 {
+            let code = report(site, &checked, false);
+            unchanged();
+            return Ok(code);
+        }
+    }
+    let outcome = waymark::build(options)?;
+    let code = report(site, &outcome, false);
+    if outcome.pages > 0 {
+        eprintln!(
+            "Built {} pages into {}.",
+            outcome.pages,
+            options.output_dir().display()
+        );
+    } else {
+        unchanged();
+    }
+    Ok(code)
 }
 
 /// Prints the diagnostics and decides the exit status: 1 for errors (or warnings with --strict).
@@ -114,13 +302,38 @@ fn report(args: &SiteArgs, outcome: &Outcome, show_info: bool) -> ExitCode {
     );
     let errors = outcome.diagnostics.count(Severity::Error);
     let warnings = outcome.diagnostics.count(Severity::Warning);
-    if errors + warnings > 0 {
-        eprintln!("{errors} error(s), {warnings} warning(s).");
-    }
+    let notes = if show_info {
+        outcome.diagnostics.count(Severity::Info)
+    } else {
+        0
+    };
+    eprintln!("{}", summary(errors, warnings, notes, args.strict));
     let failed = errors > 0 || (args.strict && warnings > 0);
     if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The last line of a report: the counts, and what they mean for publishing.
+fn summary(errors: usize, warnings: usize, notes: usize, strict: bool) -> String {
+    let count = |n: usize, word: &str| match n {
+        1 => format!("1 {word}"),
+        n => format!("{n} {word}s"),
+    };
+    let mut counts = vec![count(errors, "error"), count(warnings, "warning")];
+    if notes > 0 {
+        counts.push(count(notes, "note"));
+    }
+    let what = if errors > 0 {
+        "Fix the errors, then run waymark again."
+    } else if warnings > 0 && strict {
+        "With --strict, warnings count as errors."
+    } else if warnings > 0 {
+        "The site can be built; the warnings are worth fixing."
+    } else {
+        "No problems found."
+    };
+    format!("{}. {what}", counts.join(", "))
 }

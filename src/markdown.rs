@@ -66,7 +66,7 @@ pub fn render(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
             }
             Event::Html(ref chunk) | Event::InlineHtml(ref chunk) => {
                 raw_html = true;
-                problems.extend(unsafe_html(chunk, &span));
+                problems.extend(unsafe_html(chunk, markdown, &span));
                 event
             }
             Event::Start(Tag::Heading {
@@ -216,9 +216,16 @@ fn scheme_of(url: &str) -> Option<String> {
 }
 
 /// What sanitising will strip from a piece of raw HTML, so the author hears about it.
-fn unsafe_html(chunk: &str, span: &Range<usize>) -> Option<Problem> {
-    let lower = chunk.to_ascii_lowercase();
-    let found = [
+/// The span underlines the offending tag or attribute, not the whole block.
+fn unsafe_html(chunk: &str, markdown: &str, span: &Range<usize>) -> Option<Problem> {
+    // Inside a quote or list the source line carries `> ` or indentation that the chunk
+    // lacks, so search the source itself; the chunk is the fallback.
+    let (text, base) = match markdown.get(span.clone()) {
+        Some(source) => (source, span.start),
+        None => (chunk, span.start),
+    };
+    let lower = text.to_ascii_lowercase();
+    let (at, found) = [
         ("<script", "a script"),
         ("<iframe", "an embedded frame (iframe)"),
         ("<object", "an embedded object"),
@@ -229,22 +236,27 @@ fn unsafe_html(chunk: &str, span: &Range<usize>) -> Option<Problem> {
         ("style=", "a style attribute"),
     ]
     .iter()
-    .find(|(needle, _)| lower.contains(needle))
-    .map(|(_, what)| *what)
-    .or_else(|| has_event_handler(&lower).then_some("an event handler (such as onclick)"))?;
+    .find_map(|(needle, what)| lower.find(needle).map(|i| (i, *what)))
+    .or_else(|| event_handler_at(&lower).map(|i| (i, "an event handler (such as onclick)")))?;
+    let end = match lower[at..].find(['>', '\n']) {
+        Some(i) if lower[at + i..].starts_with('>') => at + i + 1,
+        Some(i) => at + i,
+        None => lower.len(),
+    };
     Some(Problem {
         severity: Severity::Warning,
-        span: span.clone(),
+        span: base + at..base + end,
         message: format!("This HTML contains {found}, which has been removed from the page."),
         help: "Write the content in Markdown instead. Scripts, frames, event handlers and styles are never published, so that the site stays safe and readable.".into(),
     })
 }
 
-fn has_event_handler(lower: &str) -> bool {
-    lower.match_indices(" on").any(|(i, _)| {
+/// Where an attribute such as ` onclick=` starts, if the HTML has one.
+fn event_handler_at(lower: &str) -> Option<usize> {
+    lower.match_indices(" on").find_map(|(i, _)| {
         let rest = &lower[i + 3..];
         let name_len = rest.chars().take_while(|c| c.is_ascii_alphabetic()).count();
-        name_len > 0 && rest[name_len..].trim_start().starts_with('=')
+        (name_len > 0 && rest[name_len..].trim_start().starts_with('=')).then_some(i + 1)
     })
 }
 

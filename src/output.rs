@@ -19,13 +19,16 @@ pub struct Staging {
 pub fn check_output_folder(root: &Path, output: &Path) -> Result<()> {
     let root = absolute(root)?;
     let output = absolute(output)?;
-    let protected = ["", "content", "themes", "templates", "static"].map(|p| root.join(p));
-    for p in &protected {
-        if p.starts_with(&output) {
+    for name in ["", "content", "themes", "templates", "static"] {
+        if root.join(name).starts_with(&output) {
+            let what = if name.is_empty() {
+                "the site folder itself, with its content/ and themes/".to_string()
+            } else {
+                format!("the site's {name}/ folder")
+            };
             bail!(
-                "Refusing to write the site to {}: building replaces that folder whole, and it holds {}. Choose an output folder of its own, such as {}.",
+                "Refusing to write the site to {}: Waymark replaces its output folder whole, and that would delete {what}. Choose an output folder of its own, such as {}.",
                 output.display(),
-                if p == &root { "the site's sources".to_string() } else { p.display().to_string() },
                 root.join("public").display()
             );
         }
@@ -36,7 +39,30 @@ pub fn check_output_folder(root: &Path, output: &Path) -> Result<()> {
             output.display()
         );
     }
-    Ok(())
+    refuse_foreign_folder(&output, &root)
+}
+
+/// Replacing a folder deletes what was in it, so only a new or empty folder, or one that
+/// Waymark built (a built site always has an index.html), may be replaced.
+fn refuse_foreign_folder(output: &Path, root: &Path) -> Result<()> {
+    if output.exists() && !output.is_dir() {
+        bail!(
+            "Refusing to write the site to {}: it is a file, not a folder. Choose an output folder of its own, such as {}.",
+            output.display(),
+            root.join("public").display()
+        );
+    }
+    let Ok(mut entries) = fs::read_dir(output) else {
+        return Ok(()); // not there yet: it will be created
+    };
+    if entries.next().is_none() || output.join("index.html").is_file() {
+        return Ok(());
+    }
+    bail!(
+        "Refusing to write the site to {}: that folder holds files Waymark did not make (it has no index.html), and building replaces the folder whole. Choose a new or empty folder, such as {}.",
+        output.display(),
+        root.join("public").display()
+    )
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {

@@ -19,6 +19,9 @@ impl Routes {
     /// address, if any, so the caller can report the clash.
     pub fn add(&mut self, file: &Path, url: String) -> Result<(), PathBuf> {
         if let Some(existing) = self.by_url.get(&url) {
+            // Links to either file still resolve: the clash is reported once, not again
+            // as a broken link in every file that links here.
+            self.by_file.insert(file.to_path_buf(), url);
             return Err(existing.clone());
         }
         self.by_url.insert(url.clone(), file.to_path_buf());

@@ -81,11 +81,11 @@ fn walk_problem(root: &Path, err: &walkdir::Error) -> Diagnostic {
         return Diagnostic::error(
             &path,
             format!(
-                "This link points back to a folder that contains it ({}), so the content would never end.",
+                "This is a link (shortcut) to {}, a folder that contains the link itself, so reading it would go round in circles for ever.",
                 relative(root, ancestor).display()
             ),
         )
-        .help("Delete the link, or point it at a folder outside content/.");
+        .help("Delete the link, or point it at a folder outside content/. Waymark has not read anything through it.");
     }
     Diagnostic::error(&path, format!("This could not be read: {err}."))
         .help("Check that the file or folder exists and that you are allowed to read it.")
@@ -119,9 +119,9 @@ pub fn read_one(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         .map(str::to_owned)
         .unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(&rel, "This file is empty.").help(
-            "Fill it in (`waymark new` makes a file with every field ready), or delete it.",
-        ));
+        return Err(Diagnostic::error(&rel, "This file is empty.")
+            .at(Some(0..0))
+            .help("Fill it in (the authoring guide in README.md shows every field), or delete it."));
     }
     Ok(SourceFile { path: rel, text })
 }
@@ -130,10 +130,13 @@ fn not_utf8(rel: &Path, e: std::string::FromUtf8Error) -> Diagnostic {
     let offset = e.utf8_error().valid_up_to();
     let text = String::from_utf8_lossy(e.as_bytes());
     let (line, col) = crate::diagnostics::line_col(&text, offset);
+    // The printer shows the file with the unreadable bytes replaced, so this offset still
+    // points at the first of them.
     Diagnostic::error(
         rel,
         format!("This file is not saved as UTF-8 text: the character at line {line}, column {col} cannot be read."),
     )
+    .at(Some(offset..offset + 1))
     .help("Open the file in your editor and save it with the encoding \"UTF-8\". Word documents must be pasted in as text, not saved over the file.")
 }
 

@@ -540,6 +540,21 @@ fn previous_line(at: &Positions<'_>, line: usize) -> Option<usize> {
 
 /// The end of the line that `start` is on, without trailing spaces; never before one
 /// character past `start`, so a caret always shows.
+/// Byte offsets where the lines of `text` start.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// [`offset_of`] for a text whose [`line_starts`] are known.
+fn offset_in(text: &str, line_starts: &[usize], line: usize, col: usize) -> usize {
+    let Some(&start) = line_starts.get(line.saturating_sub(1)) else {
+        return text.len();
+    };
+    start + offset_of(&text[start..], 1, col)
+}
+
 fn line_end(text: &str, start: usize) -> usize {
     let start = start.min(text.len());
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
@@ -578,6 +593,7 @@ struct Duplicate {
 fn index_places(text: &str, offset: usize) -> Index {
     let mut recorder = Recorder {
         text,
+        line_starts: line_starts(text),
         offset,
         stack: Vec::new(),
         places: HashMap::new(),
@@ -605,6 +621,9 @@ enum Frame {
 
 struct Recorder<'a> {
     text: &'a str,
+    /// Where each line of `text` starts: a position is found without scanning from the
+    /// top, which made a large plan file quadratic (one scan per YAML event).
+    line_starts: Vec<usize>,
     offset: usize,
     stack: Vec<Frame>,
     places: HashMap<YamlPath, Place>,
@@ -613,7 +632,7 @@ struct Recorder<'a> {
 
 impl Recorder<'_> {
     fn span(&self, mark: &Marker) -> Range<usize> {
-        let start = offset_of(self.text, mark.line(), mark.col());
+        let start = offset_in(self.text, &self.line_starts, mark.line(), mark.col());
         let end = line_end(self.text, start);
         start + self.offset..end + self.offset
     }
@@ -792,6 +811,21 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn offsets_from_line_starts_match_a_scan_from_the_top(
+            text in "(a|é|\n| ){0,40}",
+            line in 0usize..12,
+            col in 0usize..8,
+        ) {
+            let starts = line_starts(&text);
+            proptest::prop_assert_eq!(
+                offset_in(&text, &starts, line, col),
+                offset_of(&text, line, col)
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,9 @@
 #
 # Steps: install, cargo test (the whole Rust suite), build (the shipped site
 # into a temporary folder; public/ is left alone), vnu (HTML validity), a11y
-# (axe-core, reflow, third-party requests and keyboard checks in Chromium).
+# (axe-core, reflow, third-party requests and keyboard checks in Chromium),
+# search (the search page finds a known action in Chromium, served and, built
+# with --relative, opened from disk).
 #
 # Environment:
 #   WAYMARK_KEEP_SITE=1     keep the built site and print where it is
@@ -152,6 +154,15 @@ if run_step build cargo run --release -- build --root . --output "$site"; then
   fi
 fi
 
+# The search page must find action 1.4 of the shipped plan (content/plans/2022-ilacs/
+# 01-mash.yaml) by words from its text: on the served site, and on a --relative build
+# opened from disk.
+search_step() {
+  node tests/browser/search.mjs "$site" --query "RAY rating" --expect "Action 1.4" &&
+    cargo run --release -q -- build --root . --output "$tmp/site-relative" --relative &&
+    node tests/browser/search.mjs "$tmp/site-relative" --from-disk --query "RAY rating" --expect "Action 1.4"
+}
+
 if [ -d "$site" ] && [ -f "$site/index.html" ]; then
   run_step vnu bash tests/browser/vnu.sh "$site" || true
   a11y_args=("$site")
@@ -159,10 +170,12 @@ if [ -d "$site" ] && [ -f "$site/index.html" ]; then
     a11y_args+=(--screenshots "$A11Y_SCREENSHOTS" --shot /)
   fi
   run_step a11y node tests/browser/a11y.mjs "${a11y_args[@]}" || true
+  run_step search search_step || true
 else
-  echo "run-all: steps 'vnu' and 'a11y' cannot run: the site was not built" >&2
+  echo "run-all: steps 'vnu', 'a11y' and 'search' cannot run: the site was not built" >&2
   record vnu "FAILED (not run: the site was not built)"
   record a11y "FAILED (not run: the site was not built)"
+  record search "FAILED (not run: the site was not built)"
   failed=1
 fi
 

@@ -82,6 +82,8 @@ pub struct StatusUpdate {
     pub date: NaiveDate,
     pub status: usize,
     pub note: Html,
+    /// The revised due date given at this update, if it gave one.
+    pub revised_due: Option<NaiveDate>,
 }
 
 impl Plan {

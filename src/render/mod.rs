@@ -1,6 +1,8 @@
 //! Pages from the checked site: the theme's Tera templates (site overrides first), rendered
 //! in parallel, each page handed a typed view.
 
+pub mod chart;
+mod publishing;
 pub mod theme;
 pub mod views;
 
@@ -15,6 +17,7 @@ use crate::diagnostics::Diagnostic;
 use crate::figures;
 use crate::model::{Action, Inspection, Page, Plan, PriorityArea, Report, Site, ROOT};
 use crate::output::Staging;
+use publishing::{data_page, search_page};
 pub use theme::Theme;
 use views::*;
 
@@ -41,6 +44,8 @@ enum Job<'a> {
     Report(&'a Report),
     Page(&'a Page),
     Accessibility,
+    Search,
+    Data,
     NotFound,
 }
 
@@ -51,6 +56,8 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
         Job::Inspections,
         Job::Reports,
         Job::Accessibility,
+        Job::Search,
+        Job::Data,
         Job::NotFound,
     ];
     for plan in &site.plans {
@@ -79,13 +86,23 @@ pub fn render_site(
     staging: &Staging,
 ) -> Result<usize, Vec<Diagnostic>> {
     let jobs = jobs(site);
-    let problems: Vec<Diagnostic> = jobs
+    let rendered: Vec<Result<String, Diagnostic>> = jobs
         .par_iter()
-        .filter_map(|job| render_one(site, theme, links, job, staging).err())
+        .map(|job| render_one(site, theme, links, job, staging))
         .collect();
+    let mut paths = Vec::with_capacity(rendered.len());
+    let mut problems = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(path) => paths.push(path),
+            Err(p) => problems.push(p),
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
+    paths.retain(|p| p != "404.html");
+    write_publishing_files(site, links, &paths, staging).map_err(|d| vec![d])?;
     let mut assets = theme
         .write_static(staging)
         .map_err(|e| vec![Diagnostic::error("static", format!("{e:#}"))])?;
@@ -97,20 +114,49 @@ pub fn render_site(
     Ok(jobs.len())
 }
 
+/// The data files, feed, sitemap, robots.txt and search index: made from the model, not
+/// from templates. `pages` are the addresses of the pages, for the sitemap.
+fn write_publishing_files(
+    site: &Site,
+    links: Links,
+    pages: &[String],
+    staging: &Staging,
+) -> Result<(), Diagnostic> {
+    let fail = |what: &str, e: anyhow::Error| Diagnostic::error(what, format!("{e:#}"));
+    let mut files = crate::open_data::files(site).map_err(|e| fail("data", e))?;
+    files.extend(
+        crate::feeds::files(site, pages)
+            .into_iter()
+            .map(|(p, text)| (p, text.into_bytes())),
+    );
+    let index = crate::search::script(&crate::search::index(site, links))
+        .map_err(|e| fail(crate::search::INDEX_PATH, e))?;
+    files.push((crate::search::INDEX_PATH.to_string(), index.into_bytes()));
+    for (path, bytes) in files {
+        staging.write(&path, &bytes).map_err(|e| {
+            Diagnostic::error(path.clone(), format!("Could not write /{path}: {e:#}"))
+        })?;
+    }
+    Ok(())
+}
+
+/// Renders one page into `staging` and returns its address.
 fn render_one(
     site: &Site,
     theme: &Theme,
     links: Links,
     job: &Job<'_>,
     staging: &Staging,
-) -> Result<(), Diagnostic> {
+) -> Result<String, Diagnostic> {
     let (path, template, ctx) = page(site, job);
     let root = root_for(site, links, &path);
     let mut ctx = ctx;
     ctx.insert("root", &root);
     ctx.insert("path", &path);
-    ctx.insert("canonical", &format!("{}{}", site.config.base_url, path));
+    // A canonical address is only useful when it is a full one.
+    ctx.insert("canonical", &crate::feeds::full_address(site, &path));
     ctx.insert("site", &SiteView::new(site));
+    ctx.insert("meta_description", &meta_description(site, &ctx));
     ctx.insert("as_at", &DateView::from(site.config.as_at));
     ctx.insert("nav", &nav(site));
     let html = theme.render(template, &ctx).map_err(|e| {
@@ -132,7 +178,23 @@ fn render_one(
     };
     staging
         .write(&file, html.as_bytes())
-        .map_err(|e| Diagnostic::error(file.clone(), format!("Could not write /{file}: {e:#}")))
+        .map_err(|e| Diagnostic::error(file.clone(), format!("Could not write /{file}: {e:#}")))?;
+    Ok(path)
+}
+
+/// Every page gets a description for search engines and link previews: its own, else the
+/// site's, else its title.
+fn meta_description(site: &Site, ctx: &Context) -> String {
+    let own = |key: &str| {
+        ctx.get(key)
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+    };
+    own("description")
+        .or_else(|| site.config.description.clone())
+        .or_else(|| own("title"))
+        .unwrap_or_default()
 }
 
 /// The way back to the site root from the page at `path`.
@@ -158,7 +220,10 @@ fn relative_links(html: &str) -> String {
         let (before, after) = rest.split_at(i + 6);
         out.push_str(before);
         let end = after.find('"').unwrap_or(after.len());
-        let url = &after[..end];
+        // Tera's autoescaping writes `/` as `&#x2F;`; read it back, or no folder link
+        // would be seen to end in `/`.
+        let decoded = after[..end].replace("&#x2F;", "/");
+        let url = decoded.as_str();
         let local = !url.contains("://")
             && !url.starts_with("mailto:")
             && !url.starts_with("tel:")
@@ -217,6 +282,11 @@ fn nav(site: &Site) -> Vec<NavItem> {
         title: "Reports".into(),
         url: "reports/".into(),
         section: "reports",
+    });
+    items.push(NavItem {
+        title: "Search".into(),
+        url: "search/".into(),
+        section: "search",
     });
     items.extend(
         site.pages
@@ -324,6 +394,8 @@ fn page(site: &Site, job: &Job<'_>) -> (String, &'static str, Context) {
             "accessibility.html",
             accessibility_page(site),
         ),
+        Job::Search => ("search/".into(), "search.html", search_page(site)),
+        Job::Data => ("data/".into(), "data.html", data_page(site)),
         Job::NotFound => (
             "404.html".into(),
             "404.html",
@@ -401,6 +473,8 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
         .as_ref()
         .and_then(|id| site.inspections.iter().find(|i| &i.id == id));
     ctx.insert("responds_to", &responds_to.map(|i| event_view(site, i)));
+    publishing::add_progress_over_time(&mut ctx, plan);
+    ctx.insert("data", &publishing::data_links(plan));
     ctx
 }
 
@@ -441,15 +515,17 @@ fn area_page(plan: &Plan, area: &PriorityArea) -> Context {
         })
         .collect();
     ctx.insert("outcomes", &outcomes);
+    ctx.insert("data", &publishing::data_links(plan));
     ctx
 }
 
 fn action_page(plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
     let title = format!("Action {}", action.id);
     let area_title = format!("Priority area {}", area.number);
+    let description = publishing::action_description(action);
     let mut ctx = base(
         &title,
-        None,
+        Some(&description),
         "plans",
         crumbs(&[
             (&plan.title, plan_url(plan)),
@@ -525,7 +601,7 @@ fn accessibility_page(site: &Site) -> Context {
     ctx.insert("contact_phone", &a.contact_phone);
     ctx.insert(
         "compliance",
-        &a.compliance.as_deref().unwrap_or("partially"),
+        &a.compliance,
     );
     ctx.insert("non_compliance", &a.non_compliance);
     ctx.insert("prepared", &a.prepared.map(DateView::from));

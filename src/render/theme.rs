@@ -35,15 +35,19 @@ pub const TEMPLATES: &[&str] = &[
     "page.html",
     "accessibility.html",
     "404.html",
+    "progress_over_time.html",
+    "search.html",
+    "data.html",
 ];
 
 const BUILT_IN_TEMPLATES: &[(&str, &str)] = embedded!("templates":
     "base.html", "macros.html", "home.html", "plans.html", "plan.html", "area.html", "action.html",
     "inspections.html", "inspection.html", "reports.html", "report.html", "page.html",
-    "accessibility.html", "404.html",
+    "accessibility.html", "404.html", "progress_over_time.html", "search.html", "data.html",
 );
 
-const BUILT_IN_STATIC: &[(&str, &str)] = embedded!("static": "style.css");
+const BUILT_IN_STATIC: &[(&str, &str)] =
+    embedded!("static": "style.css", "publishing.css", "search.js");
 
 enum StaticFile {
     BuiltIn(&'static str),
@@ -190,7 +194,10 @@ pub fn colours_css(site: &Site) -> String {
         ));
     }
     let mut rule = |class: String, colour: &str| {
-        css.push_str(&format!(".{class}{{background-color:{colour};color:{};border-color:{colour}}}\n.seg.{class}{{fill:{colour}}}\n", crate::colour::text_on(colour)));
+        let ink = crate::colour::text_on(colour);
+        css.push_str(&format!(".{class}{{background-color:{colour};color:{ink};border-color:{colour}}}\n.seg.{class}{{fill:{colour}}}\n"));
+        // The chart's fill patterns are drawn in the colour that reads on the status colour.
+        css.push_str(&format!(".hatch.{class}{{stroke:{ink};fill:{ink}}}\n"));
     };
     for g in &site.config.grades {
         rule(grade_class(&g.key), &g.colour);

@@ -40,19 +40,35 @@ struct Parsed<'a> {
 
 /// Reads and checks every source. The site is returned only when there are no errors.
 pub fn site(sources: &[SourceFile], today: NaiveDate) -> (Option<Site>, Diagnostics) {
+    site_with_unreadable(sources, &[], today)
+}
+
+/// As [`site`], also told which content files exist but could not be read (not UTF-8,
+/// empty, too big), so links to them are not reported as broken on top of that problem.
+pub fn site_with_unreadable(
+    sources: &[SourceFile],
+    unreadable: &[PathBuf],
+    today: NaiveDate,
+) -> (Option<Site>, Diagnostics) {
     let mut problems = Diagnostics::default();
+    let mut failed = unreadable.to_vec();
     let parsed: Vec<Parsed<'_>> = sources
         .par_iter()
-        .filter_map(|file| match parse(file) {
-            Ok(p) => p.map(Ok),
-            Err(d) => Some(Err(d)),
-        })
+        .map(|file| (file, parse(file)))
         .collect::<Vec<_>>()
         .into_iter()
-        .filter_map(|r| r.map_err(|d| problems.push(d)).ok())
+        .filter_map(|(file, result)| {
+            result
+                .map_err(|d| {
+                    failed.push(file.path.clone());
+                    problems.push(d);
+                })
+                .ok()
+                .flatten()
+        })
         .collect();
     let config = read_config(&parsed, today, &mut problems);
-    let routes = routes(&parsed, &mut problems);
+    let routes = routes(&parsed, &failed, &mut problems);
     let Some(config) = config else {
         return (None, problems.sorted());
     };
@@ -138,8 +154,9 @@ fn read_config(
         .ok()
 }
 
-/// Where each file is published; two files at one address is an error.
-fn routes(parsed: &[Parsed<'_>], problems: &mut Diagnostics) -> Routes {
+/// Where each file is published; two files at one address is an error. Files that failed
+/// to load keep the address their name gives them, so links to them still resolve.
+fn routes(parsed: &[Parsed<'_>], failed: &[PathBuf], problems: &mut Diagnostics) -> Routes {
     let mut routes = Routes::default();
     let builtin = PathBuf::from("(a page Waymark makes)");
     for url in LIST_PAGES {
@@ -147,17 +164,16 @@ fn routes(parsed: &[Parsed<'_>], problems: &mut Diagnostics) -> Routes {
     }
     let mut plan_slugs = BTreeMap::new();
     for p in parsed {
+        if let Kind::Plan { plan } = &p.kind {
+            plan_slugs.insert(plan.clone(), ());
+        }
         let url = match &p.kind {
-            Kind::Site => continue,
-            Kind::Plan { plan } => {
-                plan_slugs.insert(plan.clone(), ());
-                format!("plans/{}/", slugify(plan))
-            }
-            Kind::Area { plan, slug } => format!("plans/{}/{slug}/", slugify(plan)),
-            Kind::Inspection { id } => format!("inspections/{}/", slugify(id)),
-            Kind::Report { slug } => format!("reports/{slug}/"),
             Kind::Page { slug } => match page_slug(p, slug, problems) {
                 Some(s) => format!("{s}/"),
+                None => continue,
+            },
+            other => match default_url(other) {
+                Some(url) => url,
                 None => continue,
             },
         };
@@ -167,13 +183,34 @@ fn routes(parsed: &[Parsed<'_>], problems: &mut Diagnostics) -> Routes {
             } else {
                 other.display().to_string()
             };
+            let root = YamlPath::root();
+            let at = p.doc.span(&root.key("slug")).or_else(|| p.doc.span(&root));
             problems.push(
                 Diagnostic::error(&p.file.path, format!("This would be published at /{url}, which is already the address of {whose}."))
+                    .at(at)
                     .help("Rename this file (or change its `slug`) so that every page has its own address."),
             );
         }
     }
+    for path in failed {
+        if let Some(url) = classify(path).as_ref().and_then(default_url) {
+            // Taken addresses are left alone: these files are already reported.
+            let _ = routes.add(path, url);
+        }
+    }
     routes
+}
+
+/// The address a file's place under content/ gives it; pages may choose another (`slug`).
+fn default_url(kind: &Kind) -> Option<String> {
+    Some(match kind {
+        Kind::Site => return None,
+        Kind::Plan { plan } => format!("plans/{}/", slugify(plan)),
+        Kind::Area { plan, slug } => format!("plans/{}/{slug}/", slugify(plan)),
+        Kind::Inspection { id } => format!("inspections/{}/", slugify(id)),
+        Kind::Report { slug } => format!("reports/{slug}/"),
+        Kind::Page { slug } => format!("{slug}/"),
+    })
 }
 
 fn page_slug(p: &Parsed<'_>, default: &str, problems: &mut Diagnostics) -> Option<String> {
@@ -206,10 +243,11 @@ fn assemble(
     let mut plans = read_plans(parsed, &config, routes, problems);
     let results: Vec<(Item, Vec<Diagnostic>)> = parsed
         .par_iter()
-        .filter_map(|p| {
+        .map(|p| {
             let mut found = Vec::new();
-            let item = read_item(p, &plans, &config, routes, &mut found);
-            Some((item?, found))
+            // A file that could not be read still reports why, so keep `found` either way.
+            let item = read_item(p, &plans, &config, routes, &mut found).unwrap_or(Item::Skip);
+            (item, found)
         })
         .collect();
     let (mut inspections, mut reports, mut pages) = (Vec::new(), Vec::new(), Vec::new());
@@ -407,8 +445,13 @@ fn duplicate_ids(places: Vec<plan::IdPlace>, problems: &mut Diagnostics) {
                 } else {
                     format!(" (`{}`), which makes the same web address", other.id)
                 };
+                let whose = if other.file == place.file {
+                    format!("the one on line {}", other.line)
+                } else {
+                    format!("the one in {}, line {}", other.file.display(), other.line)
+                };
                 problems.push(
-                    Diagnostic::error(&place.file, format!("Two actions have the id `{}`: this one and the one at {}, line {}{same}.", place.id, other.file.display(), other.line))
+                    Diagnostic::error(&place.file, format!("Two actions have the id `{}`: this one and {whose}{same}.", place.id))
                         .at(place.span.clone())
                         .help("Give each action its own id. Ids form the actions' web addresses, so never reuse one."),
                 );

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
-use super::fields::{colour, date_field, due_field, markdown_field, text, RawDate};
+use super::fields::{background_colour, date_field, due_field, markdown_field, text, RawDate};
 use crate::diagnostics::{closest, Diagnostic};
 use crate::model::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
 use crate::routes::{slugify, Routes};
@@ -87,6 +87,7 @@ struct RawUpdate {
     date: RawDate,
     status: String,
     note: Option<String>,
+    revised_due: Option<RawDate>,
 }
 
 /// An action id. Unquoted `1.10` would be read as the number 1.1, silently colliding
@@ -189,7 +190,7 @@ fn read_statuses(doc: &Document, raw: &[RawStatus], problems: &mut Vec<Diagnosti
         statuses.push(Status {
             key: s.key.clone(),
             label: s.label.clone(),
-            colour: colour(doc, &path.key("colour"), &s.colour, problems).unwrap_or_default(),
+            colour: background_colour(doc, &path.key("colour"), &s.colour, problems).unwrap_or_default(),
             meaning: text(s.meaning.clone()),
             complete: s.complete,
             delayed: s.delayed,
@@ -349,6 +350,9 @@ fn status_index(
         let mut help = format!("Use one of: {}.", keys.join(", "));
         if let Some(near) = closest(key, keys.iter().copied()) {
             help = format!("Did you mean `{near}`? {help}");
+        } else if !path.to_string().contains("history") {
+            // Authors often copy the plan's RAG word ("Green"); it has a field of its own.
+            help = format!("{help} If `{key}` is the source document's own word, keep it as `source_status: {key}`.");
         }
         problems.push(
             doc.error_at(
@@ -412,10 +416,17 @@ fn read_history(
             let date = date_field(doc, &at.key("date"), Some(&u.date), problems);
             let status = status_index(doc, &at.key("status"), &u.status, plan, problems);
             let note = markdown_field(doc, &at.key("note"), u.note.as_deref(), routes, problems);
+            let revised_due = date_field(
+                doc,
+                &at.key("revised_due"),
+                u.revised_due.as_ref(),
+                problems,
+            );
             Some(StatusUpdate {
                 date: date?,
                 status: status?,
                 note,
+                revised_due,
             })
         })
         .collect();
@@ -441,10 +452,10 @@ fn check_delay(
     let delay = action.delay.as_ref();
     let mut missing = Vec::new();
     if delay.is_none_or(|d| d.reason.is_empty()) {
-        missing.push("a reason for the delay (`reason`)");
+        missing.push("reason for the delay (`reason`)");
     }
     if delay.is_none_or(|d| d.revised_due.is_none()) {
-        missing.push("a revised due date (`revised_due`)");
+        missing.push("revised due date (`revised_due`)");
     }
     if !missing.is_empty() {
         problems.push(

@@ -1,0 +1,248 @@
+//! Feeds and discovery files: an Atom feed (RFC 4287) of reports, visits and inspections,
+//! sitemap.xml and robots.txt. Written as text with every value escaped; dates come only
+//! from the content, so the files do not change because a build ran on another day.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use crate::model::{Inspection, Site, When};
+use crate::render::views::{inspection_url, report_url};
+
+pub const FEED_PATH: &str = "feed.xml";
+pub const SITEMAP_PATH: &str = "sitemap.xml";
+
+/// A base URL with a scheme and host. Feed readers and search engines need full
+/// addresses; a base URL of only a path (`/`) cannot give them.
+pub fn is_full_address(base_url: &str) -> bool {
+    let lower = base_url.to_ascii_lowercase();
+    ["https://", "http://"]
+        .iter()
+        .any(|s| lower.starts_with(s) && lower.len() > s.len() + 1)
+}
+
+/// The address of a page: full when the base URL is, otherwise from the site's root path.
+pub fn page_address(site: &Site, path: &str) -> String {
+    format!("{}{}", site.config.base_url, path)
+}
+
+/// A page's full address, when the base URL allows one.
+pub fn full_address(site: &Site, path: &str) -> Option<String> {
+    is_full_address(&site.config.base_url).then(|| page_address(site, path))
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids; content should never hold them, but a feed
+            // with one is unreadable, so drop it.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One entry of the feed.
+struct Entry {
+    title: String,
+    path: String,
+    updated: NaiveDate,
+    summary: Option<String>,
+    category: &'static str,
+}
+
+/// An event's date in the feed: when its report was published, else when it ended or began.
+fn event_date(i: &Inspection) -> Option<NaiveDate> {
+    i.published.or_else(|| match &i.when {
+        When::Dates { start, end } => Some(end.unwrap_or(*start).first_day()),
+        _ => None,
+    })
+}
+
+fn entries(site: &Site) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = site
+        .reports
+        .iter()
+        .map(|r| Entry {
+            title: r.title.clone(),
+            path: report_url(r),
+            updated: r.date,
+            summary: r.summary.clone(),
+            category: "Progress report",
+        })
+        .collect();
+    entries.extend(
+        site.inspections
+            .iter()
+            .filter(|i| !i.planned)
+            .filter_map(|i| {
+                Some(Entry {
+                    title: i.title.clone(),
+                    path: inspection_url(i),
+                    updated: event_date(i)?,
+                    summary: i.summary.clone(),
+                    category: i.kind.label(),
+                })
+            }),
+    );
+    // Newest first; the path breaks ties so the order never depends on anything else.
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
+    entries
+}
+
+/// An entry's id: a name-based UUID from the organisation and the page's path, so ids stay
+/// the same when the site moves to another address and readers do not see every entry again.
+fn entry_id(site: &Site, path: &str) -> String {
+    let name = format!("waymark:{}:{}", site.config.organisation, path);
+    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes());
+    format!("urn:uuid:{id}")
+}
+
+fn timestamp(d: NaiveDate) -> String {
+    format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
+}
+
+/// Links in the feed: full addresses when the base URL is one; otherwise relative to the
+/// feed itself, which sits at the site root, so readers resolve them against its address.
+fn feed_link(site: &Site, path: &str) -> String {
+    full_address(site, path).unwrap_or_else(|| {
+        if path.is_empty() {
+            "./".into()
+        } else {
+            path.into()
+        }
+    })
+}
+
+pub fn atom(site: &Site) -> String {
+    let entries = entries(site);
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or(site.config.as_at);
+    let c = &site.config;
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        escape(&c.language)
+    );
+    let _ = writeln!(xml, "  <title>{}</title>", escape(&c.title));
+    if let Some(d) = &c.description {
+        let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape(d));
+    }
+    let _ = writeln!(xml, "  <id>{}</id>", entry_id(site, FEED_PATH));
+    let _ = writeln!(xml, "  <updated>{}</updated>", timestamp(updated));
+    let _ = writeln!(
+        xml,
+        "  <author><name>{}</name></author>",
+        escape(&c.organisation)
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&feed_link(site, FEED_PATH))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&feed_link(site, ""))
+    );
+    for e in &entries {
+        push_entry(&mut xml, site, e);
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn push_entry(xml: &mut String, site: &Site, e: &Entry) {
+    xml.push_str("  <entry>\n");
+    let _ = writeln!(xml, "    <title>{}</title>", escape(&e.title));
+    let _ = writeln!(xml, "    <id>{}</id>", entry_id(site, &e.path));
+    let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(e.updated));
+    let _ = writeln!(
+        xml,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&feed_link(site, &e.path))
+    );
+    let _ = writeln!(
+        xml,
+        "    <category term=\"{}\" label=\"{}\"/>",
+        escape(&crate::routes::slugify(e.category)),
+        escape(e.category)
+    );
+    let summary = e.summary.as_deref().unwrap_or(e.category);
+    let _ = writeln!(xml, "    <summary>{}</summary>", escape(summary));
+    xml.push_str("  </entry>\n");
+}
+
+/// The sitemap: every page's full address. None when the base URL is not a full address,
+/// because the sitemap protocol accepts nothing else.
+pub fn sitemap(site: &Site, pages: &[String]) -> Option<String> {
+    if !is_full_address(&site.config.base_url) {
+        return None;
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for path in pages {
+        let _ = writeln!(
+            xml,
+            "  <url><loc>{}</loc></url>",
+            escape(&page_address(site, path))
+        );
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}
+
+/// Allows everything, and names the sitemap when there is one. Crawlers read robots.txt
+/// only at a host's root: a site under a path needs the line copied into the host's file.
+pub fn robots(site: &Site) -> String {
+    let mut txt = String::from("User-agent: *\nAllow: /\n");
+    if let Some(url) = full_address(site, SITEMAP_PATH) {
+        let _ = writeln!(txt, "\nSitemap: {url}");
+    }
+    txt
+}
+
+/// The feed, sitemap and robots.txt: each file's path below the site root and its text.
+/// `pages` are the addresses of the site's pages, for the sitemap.
+pub fn files(site: &Site, pages: &[String]) -> Vec<(String, String)> {
+    let mut out = vec![
+        (FEED_PATH.to_string(), atom(site)),
+        ("robots.txt".to_string(), robots(site)),
+    ];
+    if let Some(map) = sitemap(site, pages) {
+        out.push((SITEMAP_PATH.to_string(), map));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_forbidden_characters() {
+        assert_eq!(
+            escape("A & B <c> \"d\" 'e'\u{1}"),
+            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;"
+        );
+    }
+
+    #[test]
+    fn only_a_scheme_and_host_make_a_full_address() {
+        assert!(is_full_address("https://example.gov.uk/improvement/"));
+        assert!(is_full_address("HTTP://x.org/"));
+        assert!(!is_full_address("/"));
+        assert!(!is_full_address("/improvement/"));
+        assert!(!is_full_address("https:///"));
+    }
+}

@@ -1,0 +1,368 @@
+//! Progress over time: how many actions stood in each status at each reporting date, and
+//! what changed between the last two. Every date comes from the content (history entries
+//! and the plan's as-at date), so a rebuild on another day publishes the same figures.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::model::{Action, Plan, PriorityArea};
+
+/// How the plan stood at one reporting date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub date: NaiveDate,
+    /// One count per status in the plan's key, in key order.
+    pub counts: Vec<usize>,
+    /// Actions with no status recorded on or before this date.
+    pub not_recorded: usize,
+    pub total: usize,
+}
+
+/// The dates the plan was reported at: every history date up to the as-at date, and the
+/// as-at date itself. Oldest first, no repeats.
+pub fn reporting_dates(plan: &Plan) -> Vec<NaiveDate> {
+    let mut dates: BTreeSet<NaiveDate> = plan
+        .actions()
+        .flat_map(|(_, a)| a.history.iter().map(|u| u.date))
+        .filter(|d| *d <= plan.as_at)
+        .collect();
+    dates.insert(plan.as_at);
+    dates.into_iter().collect()
+}
+
+/// The action's status at `date`: its current status at the as-at date (the plan's own
+/// word wins over its history), otherwise the latest history entry on or before `date`.
+pub fn status_on(action: &Action, date: NaiveDate, as_at: NaiveDate) -> Option<usize> {
+    if date >= as_at {
+        return action.status;
+    }
+    action
+        .history
+        .iter()
+        .filter(|u| u.date <= date)
+        .max_by_key(|u| u.date)
+        .map(|u| u.status)
+}
+
+/// The revised due date in force at `date`, by the same rule as [`status_on`].
+pub fn revised_due_on(action: &Action, date: NaiveDate, as_at: NaiveDate) -> Option<NaiveDate> {
+    if date >= as_at {
+        return action.delay.as_ref().and_then(|d| d.revised_due);
+    }
+    action
+        .history
+        .iter()
+        .filter(|u| u.date <= date && u.revised_due.is_some())
+        .max_by_key(|u| u.date)
+        .and_then(|u| u.revised_due)
+}
+
+pub fn snapshot(plan: &Plan, date: NaiveDate) -> Snapshot {
+    let mut counts = vec![0; plan.statuses.len()];
+    let (mut total, mut not_recorded) = (0, 0);
+    for (_, action) in plan.actions() {
+        total += 1;
+        match status_on(action, date, plan.as_at).and_then(|i| counts.get_mut(i)) {
+            Some(count) => *count += 1,
+            None => not_recorded += 1,
+        }
+    }
+    Snapshot {
+        date,
+        counts,
+        not_recorded,
+        total,
+    }
+}
+
+/// One snapshot per reporting date, oldest first.
+pub fn progress_over_time(plan: &Plan) -> Vec<Snapshot> {
+    reporting_dates(plan)
+        .into_iter()
+        .map(|d| snapshot(plan, d))
+        .collect()
+}
+
+/// An action whose status differs between two reports.
+#[derive(Debug, Clone)]
+pub struct StatusChange<'a> {
+    pub area: &'a PriorityArea,
+    pub action: &'a Action,
+    pub from: Option<usize>,
+    pub to: Option<usize>,
+}
+
+/// An action whose revised due date differs between two reports. `from` is None when it
+/// was not delayed at the earlier report.
+#[derive(Debug, Clone)]
+pub struct DueChange<'a> {
+    pub area: &'a PriorityArea,
+    pub action: &'a Action,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// What changed between the last two reporting dates. Each action appears in at most one
+/// of the status lists.
+#[derive(Debug, Clone)]
+pub struct Changes<'a> {
+    pub previous: NaiveDate,
+    pub latest: NaiveDate,
+    /// No status recorded at the previous report, one now.
+    pub new: Vec<StatusChange<'a>>,
+    /// Moved into a status that counts as complete.
+    pub completed: Vec<StatusChange<'a>>,
+    /// Any other change of status.
+    pub status_changed: Vec<StatusChange<'a>>,
+    pub revised_due: Vec<DueChange<'a>>,
+}
+
+impl Changes<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.new.is_empty()
+            && self.completed.is_empty()
+            && self.status_changed.is_empty()
+            && self.revised_due.is_empty()
+    }
+}
+
+/// Compares the last two reporting dates; None when the plan has been reported only once.
+pub fn changes_since_previous(plan: &Plan) -> Option<Changes<'_>> {
+    let dates = reporting_dates(plan);
+    let [.., previous, latest] = dates.as_slice() else {
+        return None;
+    };
+    let (previous, latest) = (*previous, *latest);
+    let mut changes = Changes {
+        previous,
+        latest,
+        new: Vec::new(),
+        completed: Vec::new(),
+        status_changed: Vec::new(),
+        revised_due: Vec::new(),
+    };
+    for (area, action) in plan.actions() {
+        let from = status_on(action, previous, plan.as_at);
+        let to = status_on(action, latest, plan.as_at);
+        let change = StatusChange {
+            area,
+            action,
+            from,
+            to,
+        };
+        let is_complete =
+            |s: Option<usize>| s.and_then(|i| plan.status(i)).is_some_and(|s| s.complete);
+        let list = match from {
+            _ if from == to => None,
+            None => Some(&mut changes.new),
+            Some(_) if is_complete(to) && !is_complete(from) => Some(&mut changes.completed),
+            Some(_) => Some(&mut changes.status_changed),
+        };
+        if let Some(list) = list {
+            list.push(change);
+        }
+        let (due_from, due_to) = (
+            revised_due_on(action, previous, plan.as_at),
+            revised_due_on(action, latest, plan.as_at),
+        );
+        // With no revised date in the earlier report, a new one is a change only if the
+        // action was not already delayed then: otherwise its date may simply not have
+        // been written into the history, and "revised since" would be a guess.
+        let was_delayed = from.and_then(|i| plan.status(i)).is_none_or(|s| s.delayed);
+        if due_from != due_to && (due_from.is_some() || !was_delayed) {
+            changes.revised_due.push(DueChange {
+                area,
+                action,
+                from: due_from,
+                to: due_to,
+            });
+        }
+    }
+    Some(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Delay, Html, Outcome, Status, StatusUpdate};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn status(key: &str, complete: bool) -> Status {
+        Status {
+            key: key.into(),
+            label: key.into(),
+            colour: "#000000".into(),
+            meaning: None,
+            complete,
+            delayed: key == "delayed",
+        }
+    }
+
+    fn update(date: NaiveDate, status: usize) -> StatusUpdate {
+        StatusUpdate {
+            date,
+            status,
+            note: Html::default(),
+            revised_due: None,
+        }
+    }
+
+    fn action(id: &str, status: Option<usize>, history: Vec<StatusUpdate>) -> Action {
+        Action {
+            id: id.into(),
+            slug: id.into(),
+            text: Html::default(),
+            responsible: None,
+            due: None,
+            status,
+            source_status: None,
+            progress: Html::default(),
+            impact: Html::default(),
+            delay: None,
+            history,
+            editorial_note: Html::default(),
+        }
+    }
+
+    /// Statuses: 0 completed, 1 on-track, 2 delayed. As at 1 March 2023.
+    fn plan(actions: Vec<Action>) -> Plan {
+        Plan {
+            slug: "p".into(),
+            title: "P".into(),
+            responds_to: None,
+            as_at: day(2023, 3, 1),
+            summary: None,
+            introduction: Html::default(),
+            governance: Html::default(),
+            statuses: vec![
+                status("completed", true),
+                status("on-track", false),
+                status("delayed", false),
+            ],
+            status_notes: Html::default(),
+            editorial_note: Html::default(),
+            areas: vec![PriorityArea {
+                number: 1,
+                slug: "a".into(),
+                title: "A".into(),
+                summary: None,
+                editorial_note: Html::default(),
+                outcomes: vec![Outcome {
+                    text: Html::default(),
+                    actions,
+                }],
+            }],
+        }
+    }
+
+    fn ids(list: &[StatusChange<'_>]) -> Vec<String> {
+        list.iter().map(|c| c.action.id.clone()).collect()
+    }
+
+    #[test]
+    fn reporting_dates_are_history_dates_and_the_as_at_date() {
+        let p = plan(vec![
+            action(
+                "1",
+                Some(0),
+                vec![update(day(2022, 12, 1), 1), update(day(2023, 1, 1), 0)],
+            ),
+            action("2", Some(1), vec![update(day(2022, 12, 1), 1)]),
+            // A history date after the as-at date is not a report this plan has made.
+            action("3", Some(1), vec![update(day(2023, 6, 1), 2)]),
+        ]);
+        assert_eq!(
+            reporting_dates(&p),
+            vec![day(2022, 12, 1), day(2023, 1, 1), day(2023, 3, 1)]
+        );
+    }
+
+    #[test]
+    fn status_at_a_date_is_the_latest_entry_on_or_before_it() {
+        let a = action(
+            "1",
+            Some(0),
+            vec![update(day(2022, 12, 1), 1), update(day(2023, 1, 15), 2)],
+        );
+        let as_at = day(2023, 3, 1);
+        assert_eq!(status_on(&a, day(2022, 11, 30), as_at), None);
+        assert_eq!(status_on(&a, day(2022, 12, 1), as_at), Some(1));
+        assert_eq!(status_on(&a, day(2023, 1, 14), as_at), Some(1));
+        assert_eq!(status_on(&a, day(2023, 1, 15), as_at), Some(2));
+        // At the as-at date the action's current status wins, even over a same-day entry.
+        assert_eq!(status_on(&a, as_at, as_at), Some(0));
+    }
+
+    #[test]
+    fn snapshots_count_each_status_at_each_date() {
+        let p = plan(vec![
+            action("1", Some(0), vec![update(day(2022, 12, 1), 1)]),
+            action("2", Some(2), vec![update(day(2022, 12, 1), 1)]),
+            action("3", Some(1), vec![]),
+            action("4", None, vec![]),
+        ]);
+        let over_time = progress_over_time(&p);
+        assert_eq!(over_time.len(), 2);
+        assert_eq!(over_time[0].counts, vec![0, 2, 0]);
+        assert_eq!(over_time[0].not_recorded, 2);
+        assert_eq!(over_time[1].counts, vec![1, 1, 1]);
+        assert_eq!(over_time[1].not_recorded, 1);
+        assert!(over_time.iter().all(|s| s.total == 4));
+    }
+
+    #[test]
+    fn changes_compare_the_last_two_reports() {
+        let mut revised = action("5", Some(2), vec![update(day(2023, 1, 1), 2)]);
+        revised.history[0].revised_due = Some(day(2023, 2, 1));
+        revised.delay = Some(Delay {
+            revised_due: Some(day(2023, 4, 30)),
+            ..Default::default()
+        });
+        let p = plan(vec![
+            action("done", Some(0), vec![update(day(2023, 1, 1), 1)]),
+            action("slipped", Some(2), vec![update(day(2023, 1, 1), 1)]),
+            action("same", Some(1), vec![update(day(2023, 1, 1), 1)]),
+            action("added", Some(1), vec![]),
+            revised,
+        ]);
+        let c = changes_since_previous(&p).unwrap();
+        assert_eq!((c.previous, c.latest), (day(2023, 1, 1), day(2023, 3, 1)));
+        assert_eq!(ids(&c.completed), vec!["done"]);
+        assert_eq!(ids(&c.status_changed), vec!["slipped"]);
+        assert_eq!(ids(&c.new), vec!["added"]);
+        assert_eq!(c.revised_due.len(), 1);
+        assert_eq!(c.revised_due[0].from, Some(day(2023, 2, 1)));
+        assert_eq!(c.revised_due[0].to, Some(day(2023, 4, 30)));
+        assert!(!c.is_empty());
+    }
+
+    #[test]
+    fn a_revised_date_missing_from_the_history_is_not_called_new() {
+        let delay = Some(Delay {
+            revised_due: Some(day(2023, 4, 30)),
+            ..Default::default()
+        });
+        // Already delayed at the earlier report, which gave no revised date: unknown.
+        let mut already = action("already", Some(2), vec![update(day(2023, 1, 1), 2)]);
+        already.delay = delay.clone();
+        // On track then, delayed now: the revised date is new since that report.
+        let mut slipped = action("slipped", Some(2), vec![update(day(2023, 1, 1), 1)]);
+        slipped.delay = delay;
+        let p = plan(vec![already, slipped]);
+        let c = changes_since_previous(&p).unwrap();
+        let ids: Vec<&str> = c.revised_due.iter().map(|d| d.action.id.as_str()).collect();
+        assert_eq!(ids, vec!["slipped"]);
+        assert_eq!(c.revised_due[0].from, None);
+    }
+
+    #[test]
+    fn a_plan_reported_once_has_nothing_to_compare() {
+        let p = plan(vec![action("1", Some(0), vec![])]);
+        assert!(changes_since_previous(&p).is_none());
+        assert_eq!(progress_over_time(&p).len(), 1);
+    }
+}

@@ -1,0 +1,407 @@
+//! Open data: each plan's actions as CSV (RFC 4180, UTF-8, a header row, ISO 8601 dates) and
+//! JSON, and the inspections with their judgements as JSON. The field lists here are the
+//! one place the columns are named: the files and the page describing them both use them.
+
+use serde::Serialize;
+
+use crate::dates::{Due, PartialDate};
+use crate::feeds::page_address;
+use crate::figures;
+use crate::model::{Action, Html, Inspection, Outcome, Plan, PriorityArea, Site, When};
+use crate::plain_text;
+use crate::render::views::{action_url, inspection_url, plan_url};
+
+/// A field of a data file and what it holds, for the page that describes the files.
+pub struct Field {
+    pub name: &'static str,
+    pub meaning: &'static str,
+}
+
+const fn field(name: &'static str, meaning: &'static str) -> Field {
+    Field { name, meaning }
+}
+
+/// The columns of the actions CSV, in order; the JSON has the same fields plus `history`.
+pub const ACTION_FIELDS: &[Field] = &[
+    field("plan", "The plan's short name, as in its web address."),
+    field(
+        "as_at",
+        "The date the plan's progress was reported at (YYYY-MM-DD).",
+    ),
+    field(
+        "area_number",
+        "The number of the priority area the action belongs to.",
+    ),
+    field("area_title", "The title of that priority area."),
+    field(
+        "outcome",
+        "The outcome for children and families the action serves.",
+    ),
+    field("id", "The action's reference in the plan, such as 1.1."),
+    field("action", "What will be done."),
+    field(
+        "responsible",
+        "Who is responsible, as written in the plan. Empty when not recorded.",
+    ),
+    field(
+        "due_date",
+        "The date the action is due (YYYY-MM-DD). Empty when the plan gives no single date.",
+    ),
+    field(
+        "due_as_written",
+        "The due date in the plan's own words, when it gave words rather than a date.",
+    ),
+    field(
+        "status",
+        "The status key, from the plan's status key. Empty when no status is recorded.",
+    ),
+    field("status_label", "The status as readers see it."),
+    field(
+        "source_status",
+        "The status exactly as the source document wrote it, such as Green.",
+    ),
+    field(
+        "complete",
+        "true when the status counts as complete, otherwise false.",
+    ),
+    field(
+        "overdue",
+        "true when the due date had passed at the as-at date and the action was not complete.",
+    ),
+    field(
+        "revised_due",
+        "The revised due date of a delayed action (YYYY-MM-DD).",
+    ),
+    field("delay_reason", "Why the action is delayed."),
+    field("delay_mitigation", "What is being done about the delay."),
+    field("progress", "Progress so far, as plain text."),
+    field("impact", "The impact so far, as plain text."),
+    field(
+        "last_update",
+        "The date of the action's latest dated status update (YYYY-MM-DD).",
+    ),
+    field("url", "The action's page on this website."),
+];
+
+/// Fields only the JSON has: the dated updates do not fit in one CSV row.
+pub const ACTION_JSON_FIELDS: &[Field] = &[field(
+    "history",
+    "The dated status updates, oldest first: each has date, status, status_label, revised_due and note.",
+)];
+
+pub const INSPECTION_FIELDS: &[Field] = &[
+    field("id", "The inspection's short name, as in its web address."),
+    field("title", "Its title."),
+    field("kind", "inspection, focused-visit or monitoring-visit."),
+    field("planned", "true for one that is expected but has not happened."),
+    field("framework", "The inspection framework."),
+    field("number", "For visits: which visit this was."),
+    field("start", "When it started (YYYY-MM-DD, or YYYY-MM or YYYY where only that is known)."),
+    field("end", "When it ended, in the same form."),
+    field("between", "When the exact dates are not known: the earliest and latest it could have been."),
+    field("expected", "For a planned one: when it is expected, in words."),
+    field("published", "When the report or letter was published (YYYY-MM-DD)."),
+    field("inspectors", "The inspectors' names."),
+    field("overall_grade", "The overall grade's key; null when not graded."),
+    field("overall_grade_label", "The overall grade as readers see it."),
+    field("overall_qualifier", "Words qualifying the overall grade."),
+    field("judgements", "Each judgement: domain, within (the domain it is part of), grade, grade_label and note. A null grade means the source does not give it."),
+    field("summary", "One or two sentences about it."),
+    field("url", "Its page on this website."),
+];
+
+/// Where the data files are published, below the site root.
+pub fn actions_csv_path(plan: &Plan) -> String {
+    format!("data/{}-actions.csv", plan.slug)
+}
+
+pub fn actions_json_path(plan: &Plan) -> String {
+    format!("data/{}-actions.json", plan.slug)
+}
+
+pub const INSPECTIONS_JSON_PATH: &str = "data/inspections.json";
+
+/// One row of the actions CSV; field names and order match [`ACTION_FIELDS`].
+#[derive(Serialize)]
+struct ActionRecord<'a> {
+    plan: &'a str,
+    as_at: String,
+    area_number: u32,
+    area_title: &'a str,
+    outcome: String,
+    id: &'a str,
+    action: String,
+    responsible: Option<&'a str>,
+    due_date: Option<String>,
+    due_as_written: Option<&'a str>,
+    status: Option<&'a str>,
+    status_label: Option<&'a str>,
+    source_status: Option<&'a str>,
+    complete: bool,
+    overdue: bool,
+    revised_due: Option<String>,
+    delay_reason: Option<String>,
+    delay_mitigation: Option<String>,
+    progress: Option<String>,
+    impact: Option<String>,
+    last_update: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ActionJson<'a> {
+    #[serde(flatten)]
+    record: ActionRecord<'a>,
+    history: Vec<UpdateRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct UpdateRecord<'a> {
+    date: String,
+    status: &'a str,
+    status_label: &'a str,
+    revised_due: Option<String>,
+    note: Option<String>,
+}
+
+/// Markdown fields as plain text; None (empty in CSV, null in JSON) when there is none.
+fn text(html: &Html) -> Option<String> {
+    Some(plain_text::lines(html)).filter(|t| !t.is_empty())
+}
+
+fn iso(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn action_record<'a>(
+    site: &Site,
+    plan: &'a Plan,
+    area: &'a PriorityArea,
+    outcome: &'a Outcome,
+    a: &'a Action,
+) -> ActionRecord<'a> {
+    let status = a.status.and_then(|i| plan.status(i));
+    let (due_date, due_as_written) = match &a.due {
+        Some(Due::On(d)) => (Some(iso(*d)), None),
+        Some(Due::Described { text, date }) => (date.map(iso), Some(text.as_str())),
+        None => (None, None),
+    };
+    let delay = a.delay.as_ref();
+    ActionRecord {
+        plan: &plan.slug,
+        as_at: iso(plan.as_at),
+        area_number: area.number,
+        area_title: &area.title,
+        outcome: plain_text::lines(&outcome.text),
+        id: &a.id,
+        action: plain_text::lines(&a.text),
+        responsible: a.responsible.as_deref(),
+        due_date,
+        due_as_written,
+        status: status.map(|s| s.key.as_str()),
+        status_label: status.map(|s| s.label.as_str()),
+        source_status: a.source_status.as_deref(),
+        complete: status.is_some_and(|s| s.complete),
+        overdue: figures::is_overdue(a, plan, plan.as_at),
+        revised_due: delay.and_then(|d| d.revised_due).map(iso),
+        delay_reason: delay.and_then(|d| text(&d.reason)),
+        delay_mitigation: delay.and_then(|d| text(&d.mitigation)),
+        progress: text(&a.progress),
+        impact: text(&a.impact),
+        last_update: a.history.iter().map(|u| u.date).max().map(iso),
+        url: page_address(site, &action_url(plan, a)),
+    }
+}
+
+fn records<'a>(site: &'a Site, plan: &'a Plan) -> impl Iterator<Item = ActionJson<'a>> + 'a {
+    plan.areas.iter().flat_map(move |area| {
+        area.outcomes.iter().flat_map(move |outcome| {
+            outcome.actions.iter().map(move |a| ActionJson {
+                record: action_record(site, plan, area, outcome, a),
+                history: a
+                    .history
+                    .iter()
+                    .filter_map(|u| {
+                        let s = plan.status(u.status)?;
+                        Some(UpdateRecord {
+                            date: iso(u.date),
+                            status: &s.key,
+                            status_label: &s.label,
+                            revised_due: u.revised_due.map(iso),
+                            note: text(&u.note),
+                        })
+                    })
+                    .collect(),
+            })
+        })
+    })
+}
+
+/// The plan's actions as CSV: CRLF line ends and quoting as RFC 4180 asks, no byte-order mark.
+pub fn actions_csv(site: &Site, plan: &Plan) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in records(site, plan) {
+        writer.serialize(row.record)?;
+    }
+    if plan.actions().next().is_none() {
+        // With no rows, serde never writes the header; a reader still needs one.
+        writer.write_record(ACTION_FIELDS.iter().map(|f| f.name))?;
+    }
+    Ok(writer.into_inner().map_err(|e| e.into_error())?)
+}
+
+#[derive(Serialize)]
+struct PlanJson<'a> {
+    plan: &'a str,
+    title: &'a str,
+    as_at: String,
+    url: String,
+    statuses: Vec<StatusJson<'a>>,
+    actions: Vec<ActionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StatusJson<'a> {
+    key: &'a str,
+    label: &'a str,
+    meaning: Option<&'a str>,
+    complete: bool,
+}
+
+pub fn actions_json(site: &Site, plan: &Plan) -> anyhow::Result<Vec<u8>> {
+    let doc = PlanJson {
+        plan: &plan.slug,
+        title: &plan.title,
+        as_at: iso(plan.as_at),
+        url: page_address(site, &plan_url(plan)),
+        statuses: plan
+            .statuses
+            .iter()
+            .map(|s| StatusJson {
+                key: &s.key,
+                label: &s.label,
+                meaning: s.meaning.as_deref(),
+                complete: s.complete,
+            })
+            .collect(),
+        actions: records(site, plan).collect(),
+    };
+    Ok(serde_json::to_vec_pretty(&doc)?)
+}
+
+#[derive(Serialize)]
+struct InspectionsJson<'a> {
+    as_at: String,
+    grades: Vec<GradeJson<'a>>,
+    inspections: Vec<InspectionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct GradeJson<'a> {
+    key: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct InspectionJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: crate::model::InspectionKind,
+    planned: bool,
+    framework: Option<&'a str>,
+    number: Option<u32>,
+    start: Option<String>,
+    end: Option<String>,
+    between: Option<[String; 2]>,
+    expected: Option<&'a str>,
+    published: Option<String>,
+    inspectors: &'a [String],
+    overall_grade: Option<&'a str>,
+    overall_grade_label: Option<&'a str>,
+    overall_qualifier: Option<&'a str>,
+    judgements: Vec<JudgementJson<'a>>,
+    summary: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct JudgementJson<'a> {
+    domain: &'a str,
+    within: Option<&'a str>,
+    grade: Option<&'a str>,
+    grade_label: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+fn inspection_json<'a>(site: &'a Site, i: &'a Inspection) -> InspectionJson<'a> {
+    let grade = |g: Option<usize>| g.and_then(|g| site.config.grades.get(g));
+    let (start, end, between) = match &i.when {
+        When::Dates { start, end } => (Some(start.iso()), end.map(|e| e.iso()), None),
+        When::Between(from, to) => (None, None, Some([from.iso(), to.iso()])),
+        When::Unknown => (None, None, None),
+    };
+    InspectionJson {
+        id: &i.id,
+        title: &i.title,
+        kind: i.kind,
+        planned: i.planned,
+        framework: i.framework.as_deref(),
+        number: i.number,
+        start,
+        end,
+        between,
+        expected: i.expected.as_deref(),
+        published: i.published.map(|d| PartialDate::Day(d).iso()),
+        inspectors: &i.inspectors,
+        overall_grade: grade(i.overall).map(|g| g.key.as_str()),
+        overall_grade_label: grade(i.overall).map(|g| g.label.as_str()),
+        overall_qualifier: i.overall_qualifier.as_deref(),
+        judgements: i
+            .judgements
+            .iter()
+            .map(|j| JudgementJson {
+                domain: &j.domain,
+                within: j.within.as_deref(),
+                grade: grade(j.grade).map(|g| g.key.as_str()),
+                grade_label: grade(j.grade).map(|g| g.label.as_str()),
+                note: j.note.as_deref(),
+            })
+            .collect(),
+        summary: i.summary.as_deref(),
+        url: page_address(site, &inspection_url(i)),
+    }
+}
+
+pub fn inspections_json(site: &Site) -> anyhow::Result<Vec<u8>> {
+    let doc = InspectionsJson {
+        as_at: iso(site.config.as_at),
+        grades: site
+            .config
+            .grades
+            .iter()
+            .map(|g| GradeJson {
+                key: &g.key,
+                label: &g.label,
+            })
+            .collect(),
+        inspections: site
+            .inspections
+            .iter()
+            .map(|i| inspection_json(site, i))
+            .collect(),
+    };
+    Ok(serde_json::to_vec_pretty(&doc)?)
+}
+
+/// Every data file: its path below the site root and its bytes.
+pub fn files(site: &Site) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for plan in &site.plans {
+        out.push((actions_csv_path(plan), actions_csv(site, plan)?));
+        out.push((actions_json_path(plan), actions_json(site, plan)?));
+    }
+    out.push((INSPECTIONS_JSON_PATH.to_string(), inspections_json(site)?));
+    Ok(out)
+}

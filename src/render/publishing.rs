@@ -1,0 +1,113 @@
+//! Views for the publishing pages and additions: progress over time on the plan page,
+//! links to the data files, the data page and the search page.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::chart::{changes_view, chart};
+use super::views::{plan_url, PageLink};
+use super::{base, crumbs};
+use crate::dates::DateView;
+use crate::history;
+use crate::model::{Action, Plan, Site};
+use crate::open_data::{self, Field};
+use crate::plain_text::{one_line, shorten};
+
+/// The plan page's chart, its table and the changes since the previous report.
+pub(super) fn add_progress_over_time(ctx: &mut Context, plan: &Plan) {
+    let snapshots = history::progress_over_time(plan);
+    ctx.insert("over_time", &chart(plan, &snapshots, plan.as_at));
+    ctx.insert(
+        "changes",
+        &history::changes_since_previous(plan).map(|c| changes_view(plan, &c)),
+    );
+}
+
+#[derive(Serialize)]
+pub struct DataLinks {
+    pub csv: String,
+    pub json: String,
+    pub about: &'static str,
+}
+
+pub(super) fn data_links(plan: &Plan) -> DataLinks {
+    DataLinks {
+        csv: open_data::actions_csv_path(plan),
+        json: open_data::actions_json_path(plan),
+        about: "data/",
+    }
+}
+
+/// An action page's description for search engines and link previews: what the action is.
+pub(super) fn action_description(action: &Action) -> String {
+    shorten(&one_line(&action.text), 160)
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    name: &'static str,
+    meaning: &'static str,
+}
+
+fn fields(list: &[Field]) -> Vec<FieldView> {
+    list.iter()
+        .map(|f| FieldView {
+            name: f.name,
+            meaning: f.meaning,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct PlanData<'a> {
+    title: &'a str,
+    url: String,
+    as_at: DateView,
+    files: DataLinks,
+}
+
+pub(super) fn data_page(site: &Site) -> Context {
+    let mut ctx = base(
+        "Open data",
+        Some("The action plans, inspections and judgements as CSV and JSON files, and what each field means."),
+        "data",
+        crumbs(&[]),
+    );
+    let plans: Vec<PlanData<'_>> = site
+        .plans
+        .iter()
+        .map(|p| PlanData {
+            title: &p.title,
+            url: plan_url(p),
+            as_at: p.as_at.into(),
+            files: data_links(p),
+        })
+        .collect();
+    ctx.insert("plans", &plans);
+    ctx.insert("inspections_json", open_data::INSPECTIONS_JSON_PATH);
+    ctx.insert("action_fields", &fields(open_data::ACTION_FIELDS));
+    ctx.insert("action_json_fields", &fields(open_data::ACTION_JSON_FIELDS));
+    ctx.insert("inspection_fields", &fields(open_data::INSPECTION_FIELDS));
+    ctx.insert("feed", crate::feeds::FEED_PATH);
+    ctx
+}
+
+pub(super) fn search_page(site: &Site) -> Context {
+    let mut ctx = base(
+        "Search",
+        Some("Search the actions, priority areas, inspections, visits and reports."),
+        "search",
+        crumbs(&[]),
+    );
+    let plans: Vec<PageLink<'_>> = site
+        .plans
+        .iter()
+        .map(|p| PageLink {
+            title: &p.title,
+            url: plan_url(p),
+        })
+        .collect();
+    ctx.insert("plans", &plans);
+    ctx.insert("index", crate::search::INDEX_PATH);
+    ctx
+}

@@ -1,0 +1,487 @@
+//! `waymark new`: a new content file with every field ready to fill in, each with a short
+//! comment, that passes `waymark check` as it is made.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::routes::slugify;
+use crate::yaml::{self, YamlPath};
+
+/// The kinds of file `waymark new` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Report,
+    Visit,
+    Inspection,
+    Page,
+    Plan,
+    Area,
+}
+
+/// What to make. `plan` is needed for an area only.
+#[derive(Debug, Clone)]
+pub struct NewFile<'a> {
+    pub kind: Kind,
+    pub title: &'a str,
+    pub plan: Option<&'a str>,
+    pub today: NaiveDate,
+}
+
+/// Writes the new file under `root` and returns its path relative to `root`. Refuses to
+/// replace a file that exists.
+pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
+    let title = request
+        .title
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let slug = slugify(&title);
+    if slug.is_empty() {
+        bail!("The title `{}` has no letters or digits, so it cannot make a file name. Give the new file a title in words.", request.title);
+    }
+    let day = request.today.format("%Y-%m-%d").to_string();
+    let quoted = scalar(&title)?;
+    let (rel, text) = match request.kind {
+        Kind::Report => (
+            format!("content/reports/{day}-{slug}.md"),
+            report(&quoted, &day),
+        ),
+        Kind::Visit => (
+            format!("content/inspections/{day}-{slug}.md"),
+            visit(&quoted, &day, &format!("{day}-{slug}")),
+        ),
+        Kind::Inspection => {
+            let grades = grade_keys(root);
+            let id = format!("{day}-{slug}");
+            (
+                format!("content/inspections/{id}.md"),
+                inspection(&quoted, &day, &id, &grades),
+            )
+        }
+        Kind::Page => page_file(&slug, &quoted)?,
+        Kind::Plan => (
+            format!("content/plans/{slug}/plan.yaml"),
+            plan(&quoted, &slug),
+        ),
+        Kind::Area => area_file(root, request.plan, &slug, &quoted)?,
+    };
+    let rel = PathBuf::from(rel);
+    write_new(&root.join(&rel), &text)?;
+    Ok(rel)
+}
+
+/// Creates `path` and its folders, failing if it already exists (checked atomically).
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("could not create the folder {}", parent.display()))?;
+    }
+    let mut file = match OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+            "{} already exists, and waymark new never replaces a file. Give the new one another title, or edit the one that is there.",
+            path.display()
+        ),
+        Err(e) => return Err(e).with_context(|| format!("could not create {}", path.display())),
+    };
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("could not write {}", path.display()))
+}
+
+/// `text` as a YAML value: plain when that reads back the same, quoted when not.
+fn scalar(text: &str) -> Result<String> {
+    let written = yaml::to_string(&text).map_err(anyhow::Error::msg)?;
+    Ok(written.trim_end().to_string())
+}
+
+/// Addresses Waymark makes itself; a page there would clash with them.
+const RESERVED: [&str; 4] = ["plans", "inspections", "reports", "accessibility"];
+
+fn page_file(slug: &str, title: &str) -> Result<(String, String)> {
+    if RESERVED.contains(&slug) {
+        bail!("A page called `{slug}` would take the address /{slug}/, which Waymark uses for a page it makes itself. Choose another title.");
+    }
+    Ok((format!("content/pages/{slug}.md"), page(title, slug)))
+}
+
+fn area_file(root: &Path, plan: Option<&str>, slug: &str, title: &str) -> Result<(String, String)> {
+    let Some(plan) = plan else {
+        bail!("A priority area belongs to a plan: name the plan with --plan, for example `waymark new area \"Title\" --plan 2022-ilacs`.");
+    };
+    let dir = plan_dir(root, plan)?;
+    let number = next_area_number(&areas(&dir));
+    let statuses: Vec<String> = plan_statuses(root, plan)?
+        .into_iter()
+        .map(|s| s.key)
+        .collect();
+    Ok((
+        format!("content/plans/{plan}/{number:02}-{slug}.yaml"),
+        area(title, plan, number, &statuses),
+    ))
+}
+
+/// `content/plans/<plan>`, which must hold a plan.yaml.
+pub fn plan_dir(root: &Path, plan: &str) -> Result<PathBuf> {
+    let dir = root.join("content/plans").join(plan);
+    let plain = !plan.is_empty() && !plan.contains(['/', '\\']) && plan != "..";
+    if plain && dir.join("plan.yaml").is_file() {
+        return Ok(dir);
+    }
+    let known = plans(root);
+    let listed = if known.is_empty() {
+        "There are no plans yet: `waymark new plan \"Title\"` makes one.".to_string()
+    } else {
+        format!("The plans are: {}.", known.join(", "))
+    };
+    bail!("There is no plan `{plan}` (no file content/plans/{plan}/plan.yaml). {listed}")
+}
+
+/// The plans' folder names, sorted.
+fn plans(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root.join("content/plans"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("plan.yaml").is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}
+
+/// One entry of a plan's status key, read loosely (check reports any fault in it).
+#[derive(Debug, Clone, Deserialize)]
+pub struct StatusName {
+    pub key: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+#[derive(Deserialize)]
+struct PlanKeys {
+    #[serde(default)]
+    statuses: Vec<StatusName>,
+}
+
+#[derive(Deserialize)]
+struct SiteKeys {
+    #[serde(default)]
+    grades: Vec<StatusName>,
+}
+
+#[derive(Deserialize)]
+struct AreaHead {
+    number: Option<u32>,
+    title: Option<String>,
+}
+
+/// Reads `rel` under `root` as `T`, ignoring fields `T` does not name.
+fn read_loosely<T: serde::de::DeserializeOwned>(root: &Path, rel: &Path) -> Result<T> {
+    let text = fs::read_to_string(root.join(rel))
+        .with_context(|| format!("could not read {}", rel.display()))?;
+    let doc = yaml::parse(rel, &text, 0, &text).map_err(|d| anyhow::anyhow!("{d}"))?;
+    doc.read(&YamlPath::root(), "a file")
+        .map_err(|d| anyhow::anyhow!("{d}"))
+}
+
+/// The plan's status key, as plan.yaml lists it.
+pub fn plan_statuses(root: &Path, plan: &str) -> Result<Vec<StatusName>> {
+    let rel = PathBuf::from(format!("content/plans/{plan}/plan.yaml"));
+    let keys: PlanKeys = read_loosely(root, &rel)?;
+    Ok(keys.statuses)
+}
+
+/// The grade keys in site.yaml; none when it cannot be read (the comment then says less).
+fn grade_keys(root: &Path) -> Vec<String> {
+    read_loosely::<SiteKeys>(root, Path::new("content/site.yaml"))
+        .map(|s| s.grades.into_iter().map(|g| g.key).collect())
+        .unwrap_or_default()
+}
+
+/// A priority-area file of a plan: its number, title and path.
+#[derive(Debug, Clone)]
+pub struct AreaFile {
+    pub number: u32,
+    pub title: Option<String>,
+    pub path: PathBuf,
+}
+
+/// The plan's priority-area files. A file whose `number` cannot be read is numbered by
+/// its name (`03-...`), so a new area never takes a number that is in use.
+pub fn areas(plan_dir: &Path) -> Vec<AreaFile> {
+    let mut found: Vec<AreaFile> = fs::read_dir(plan_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let ext = p.extension().and_then(|e| e.to_str());
+            matches!(ext, Some("yaml" | "yml")) && p.file_stem().is_some_and(|s| s != "plan")
+        })
+        .map(|path| {
+            let head = read_loosely::<AreaHead>(Path::new(""), &path).ok();
+            let from_name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(|n| {
+                    n.chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect::<String>()
+                })
+                .and_then(|digits| digits.parse().ok());
+            AreaFile {
+                number: head
+                    .as_ref()
+                    .and_then(|h| h.number)
+                    .or(from_name)
+                    .unwrap_or(0),
+                title: head.and_then(|h| h.title),
+                path,
+            }
+        })
+        .collect();
+    found.sort_by(|a, b| (a.number, &a.path).cmp(&(b.number, &b.path)));
+    found
+}
+
+pub fn next_area_number(areas: &[AreaFile]) -> u32 {
+    areas.iter().map(|a| a.number).max().unwrap_or(0) + 1
+}
+
+const HEAD: &str = "# Lines that start with # are notes for you: Waymark ignores them.\n\
+# Fill in a field after its colon, or leave it empty if the source does not say.\n";
+
+fn report(title: &str, day: &str) -> String {
+    format!(
+        "---\n# A progress report, listed under Reports.\n{HEAD}\
+title: {title}
+# The date of the meeting, or when the report was published (year-month-day).
+date: {day}
+# The meeting it went to, for example: Audit Committee
+meeting:
+# Who wrote it, with their role.
+author:
+# One or two sentences shown in the list of reports.
+summary:
+# The document these facts come from: its title or web address.
+source:
+# Markdown: a note from the editors, shown marked as an editorial note.
+editorial_note:
+---
+
+<!-- Write the report below this line, in Markdown. -->
+"
+    )
+}
+
+fn visit(title: &str, day: &str, id: &str) -> String {
+    format!(
+        "---\n# A visit by inspectors, shown on the timeline. A plan refers to it as `{id}`.\n{HEAD}\
+title: {title}
+# monitoring-visit or focused-visit.
+kind: monitoring-visit
+# held, or planned for one that is expected but has not happened yet.
+status: held
+# Which visit this was: 5 for the fifth.
+number:
+# The first and last days of the visit (year-month-day).
+start: {day}
+end:
+# When the letter about the visit was published.
+published:
+# The inspection framework.
+framework:
+# Markdown: the services the visit looked at.
+areas_covered:
+# Markdown: the inspectors' main finding, in a sentence or two.
+headline:
+# One or two sentences shown in the timeline.
+summary:
+# The document these facts come from: its title or web address.
+source:
+# Markdown: a note from the editors, shown marked as an editorial note.
+editorial_note:
+# The inspectors' names: remove the # from the start of the next two lines, one line per name.
+#inspectors:
+#  - Name
+---
+
+<!-- Write what the inspectors found below this line, in Markdown. -->
+"
+    )
+}
+
+fn inspection(title: &str, day: &str, id: &str, grades: &[String]) -> String {
+    let keys = if grades.is_empty() {
+        "a grade key from content/site.yaml".to_string()
+    } else {
+        format!("one of {}", grades.join(", "))
+    };
+    let example = grades.first().map_or("inadequate", String::as_str);
+    format!(
+        "---\n# A graded inspection, shown on the timeline. A plan refers to it as `{id}`.\n{HEAD}\
+title: {title}
+kind: inspection
+# held, or planned for one that is expected but has not happened yet.
+status: held
+# The inspection framework, for example: Inspection of local authority children's services (ILACS)
+framework:
+# The first and last days of the inspection (year-month-day).
+start: {day}
+end:
+# When the report was published.
+published:
+# One or two sentences shown in the timeline.
+summary:
+# The document these facts come from: its title or web address.
+source:
+# Markdown: a note from the editors, shown marked as an editorial note.
+editorial_note:
+# The overall judgement. The grade is {keys}.
+# To use it, remove the # from the start of the next three lines.
+#overall:
+#  grade: {example}
+#  qualifier:
+# The judgement for each area inspected: remove the # from the start of the next three
+# lines, then copy the last two for each area.
+#judgements:
+#  - domain: The experiences and progress of children who need help and protection
+#    grade: {example}
+# The inspectors' names: remove the # from the start of the next two lines, one line per name.
+#inspectors:
+#  - Name
+---
+
+<!-- Write what the inspectors found below this line, in Markdown. -->
+"
+    )
+}
+
+fn page(title: &str, slug: &str) -> String {
+    format!(
+        "---\n# A page of its own. Its address is /{slug}/, from the file's name.\n{HEAD}\
+title: {title}
+# One or two sentences shown in lists and by search engines.
+summary:
+---
+
+<!-- Write the page below this line, in Markdown. -->
+"
+    )
+}
+
+fn plan(title: &str, slug: &str) -> String {
+    format!(
+        "# An improvement plan. Its address is /plans/{slug}/.
+# Each priority area is a file beside this one: waymark new area \"Title\" --plan {slug}
+{HEAD}\
+title: {title}
+# The inspection this plan responds to: its file's name in content/inspections/, without .md.
+responds_to:
+# The date this plan's progress was reported (year-month-day).
+as_at:
+# One or two sentences shown in lists.
+summary:
+# Markdown, shown on the plan page.
+introduction:
+governance:
+# The status (RAG) key. Actions use the keys; readers see the labels. Change them to match
+# the plan. complete: true counts a status as done; delayed: true lists its actions as delayed.
+statuses:
+  - key: completed
+    label: Completed
+    colour: \"#00703c\"
+    meaning: The action has been completed.
+    complete: true
+  - key: on-track
+    label: In progress and on schedule
+    colour: \"#1d70b8\"
+    meaning: Work has started and is on schedule.
+  - key: delayed
+    label: Delayed or not on schedule
+    colour: \"#d4351c\"
+    meaning: The action is behind its due date or schedule.
+    delayed: true
+  - key: not-started
+    label: \"Planning: not yet commenced\"
+    colour: \"#505a5f\"
+    meaning: Work is being planned but has not started.
+# Markdown: how the statuses were decided, for example how the source's RAG colours were mapped.
+status_notes:
+# Markdown: a note from the editors, shown marked as an editorial note.
+editorial_note:
+"
+    )
+}
+
+fn area(title: &str, plan: &str, number: u32, statuses: &[String]) -> String {
+    let keys = statuses.join(", ");
+    format!(
+        "# Priority area {number} of the plan {plan}. Outcomes for children and families sit in
+# the area; actions sit in their outcome. Copy an action's lines (from `- id:`) to add one.
+{HEAD}\
+number: {number}
+title: {title}
+# One or two sentences shown in lists.
+summary:
+# Markdown: a note from the editors, shown marked as an editorial note.
+editorial_note:
+outcomes:
+  - outcome: Write the outcome for children and families here.
+    actions:
+      # The action's reference, in quotes. It makes the action's web address: never reuse one.
+      - id: \"{number}.1\"
+        # Markdown: what will be done.
+        action: Write what will be done here.
+        # Who is responsible, as the plan writes it.
+        responsible:
+        # A date (2024-03-31 or 31/03/24) or words such as: Review every 6 weeks
+        due:
+        # One of this plan's status keys: {keys}. Leave it empty if the source gives none.
+        status:
+        # The status exactly as the source wrote it, for example: Green
+        source_status:
+        # Markdown: what has been done so far, and what difference it made.
+        progress:
+        impact:
+        # For a delayed action, remove the # from the start of the next five lines and fill
+        # them in: why, what is being done about it, who, and the new due date.
+        #delay:
+        #  reason:
+        #  mitigation:
+        #  responsible:
+        #  revised_due:
+"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_that_yaml_would_misread_are_quoted() {
+        assert_eq!(
+            scalar("Fifth monitoring visit").unwrap(),
+            "Fifth monitoring visit"
+        );
+        assert_ne!(scalar("Visit: part 2").unwrap(), "Visit: part 2");
+        assert_ne!(scalar("2024").unwrap(), "2024");
+    }
+
+    #[test]
+    fn new_area_numbers_follow_the_highest() {
+        let at = |n| AreaFile {
+            number: n,
+            title: None,
+            path: PathBuf::new(),
+        };
+        assert_eq!(next_area_number(&[]), 1);
+        assert_eq!(next_area_number(&[at(1), at(4), at(2)]), 5);
+    }
+}

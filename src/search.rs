@@ -1,0 +1,163 @@
+//! The search index, made at build time: one entry per action, priority area, plan,
+//! inspection or visit, report and page, each with its title, address, kind and a short
+//! plain text. It is written as a script that assigns JSON, because browsers refuse to
+//! fetch a JSON file from a page opened from disk (file://), and search must work there too.
+
+use serde::Serialize;
+
+use crate::model::{Html, Site};
+use crate::plain_text::{collapse, one_line, shorten};
+use crate::render::views::{action_url, area_url, inspection_url, page_url, plan_url, report_url};
+use crate::render::Links;
+
+pub const INDEX_PATH: &str = "search-index.js";
+
+/// How much text an entry keeps: enough to find a page by its main words, small enough
+/// that the whole index stays a light download.
+const TEXT_CHARS: usize = 400;
+
+/// The index as the script reads it: kinds once, then one row per page.
+#[derive(Serialize)]
+pub struct Index {
+    pub kinds: Vec<&'static str>,
+    /// `[title, url, kind (index into kinds), text]`
+    pub pages: Vec<(String, String, usize, String)>,
+}
+
+const KINDS: [&str; 8] = [
+    "Action",
+    "Priority area",
+    "Action plan",
+    "Inspection",
+    "Focused visit",
+    "Monitoring visit",
+    "Progress report",
+    "Page",
+];
+
+fn kind(name: &str) -> usize {
+    KINDS
+        .iter()
+        .position(|k| *k == name)
+        .unwrap_or(KINDS.len() - 1)
+}
+
+/// Joins the parts that have words into one short text.
+fn text(parts: &[&str]) -> String {
+    let joined = parts
+        .iter()
+        .map(|p| collapse(p))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    shorten(&joined, TEXT_CHARS)
+}
+
+fn html(h: &Html) -> String {
+    one_line(h)
+}
+
+pub fn index(site: &Site, links: Links) -> Index {
+    let mut pages = Vec::new();
+    let mut add = |title: String, url: String, k: &str, body: String| {
+        let url = match links {
+            Links::Relative if url.is_empty() || url.ends_with('/') => format!("{url}index.html"),
+            _ => url,
+        };
+        pages.push((title, url, kind(k), body));
+    };
+    for plan in &site.plans {
+        let intro = html(&plan.introduction);
+        add(
+            plan.title.clone(),
+            plan_url(plan),
+            "Action plan",
+            text(&[plan.summary.as_deref().unwrap_or(""), &intro]),
+        );
+        for area in &plan.areas {
+            let outcomes: Vec<String> = area.outcomes.iter().map(|o| html(&o.text)).collect();
+            let mut parts = vec![area.summary.as_deref().unwrap_or("")];
+            parts.extend(outcomes.iter().map(String::as_str));
+            add(
+                format!("Priority area {}: {}", area.number, area.title),
+                area_url(plan, area),
+                "Priority area",
+                text(&parts),
+            );
+            for a in area.actions() {
+                let what = html(&a.text);
+                add(
+                    format!("Action {}: {}", a.id, shorten(&what, 90)),
+                    action_url(plan, a),
+                    "Action",
+                    text(&[
+                        &what,
+                        a.responsible.as_deref().unwrap_or(""),
+                        &html(&a.progress),
+                        &html(&a.impact),
+                    ]),
+                );
+            }
+        }
+    }
+    for i in &site.inspections {
+        add(
+            i.title.clone(),
+            inspection_url(i),
+            i.kind.label(),
+            text(&[
+                i.summary.as_deref().unwrap_or(""),
+                i.framework.as_deref().unwrap_or(""),
+                &html(&i.headline),
+                &html(&i.areas_covered),
+                &html(&i.body),
+            ]),
+        );
+    }
+    for r in &site.reports {
+        add(
+            r.title.clone(),
+            report_url(r),
+            "Progress report",
+            text(&[
+                r.summary.as_deref().unwrap_or(""),
+                r.meeting.as_deref().unwrap_or(""),
+                &html(&r.body),
+            ]),
+        );
+    }
+    for p in &site.pages {
+        add(
+            p.title.clone(),
+            page_url(p),
+            "Page",
+            text(&[p.summary.as_deref().unwrap_or(""), &html(&p.body)]),
+        );
+    }
+    Index {
+        kinds: KINDS.to_vec(),
+        pages,
+    }
+}
+
+/// The index as a script. `<` is escaped so no text in it can close a script element.
+pub fn script(index: &Index) -> anyhow::Result<String> {
+    let json = serde_json::to_string(index)?.replace('<', "\\u003c");
+    Ok(format!("window.waymarkSearchIndex={json};\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_cannot_close_its_element() {
+        let index = Index {
+            kinds: KINDS.to_vec(),
+            pages: vec![("</script>".into(), "x/".into(), 0, "a < b".into())],
+        };
+        let js = script(&index).unwrap();
+        assert!(!js.contains('<'));
+        assert!(js.starts_with("window.waymarkSearchIndex={"));
+    }
+}
