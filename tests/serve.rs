@@ -103,7 +103,23 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// Stops the server as Ctrl-C would, so it removes its temporary folder; kills it if
+    /// it does not stop in time.
     fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        if cfg!(unix) {
+            let pid = self.child.id().to_string();
+            let _ = Command::new("kill").args(["-INT", &pid]).status();
+            let started = Instant::now();
+            while started.elapsed() < IO_TIMEOUT {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -7,24 +7,50 @@
   var overlay = document.getElementById("waymark-overlay");
   if (overlay) {
     var hide = overlay.querySelector("button");
+    var close = function () {
+      overlay.hidden = true;
+    };
     if (hide) {
       hide.hidden = false;
-      hide.addEventListener("click", function () {
-        overlay.hidden = true;
-      });
+      hide.addEventListener("click", close);
     }
+    overlay.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        close();
+      }
+    });
     overlay.focus();
   }
   if (!window.EventSource) {
     return;
   }
-  var events = new EventSource("/__waymark/events");
+  var events = null;
   // The server names the newest build as soon as we connect, so a rebuild that finished
-  // while this page was loading is not missed.
-  events.addEventListener("generation", function (event) {
-    if (event.data !== shown) {
+  // while this page was loading (or hidden) is not missed.
+  var connect = function () {
+    if (events) {
+      return;
+    }
+    var source = new EventSource("/__waymark/events");
+    source.addEventListener("generation", function (event) {
+      if (event.data !== shown) {
+        source.close();
+        window.location.reload();
+      }
+    });
+    events = source;
+  };
+  // Browsers allow only six connections to one server, so hidden tabs let go of theirs
+  // and catch up when shown again.
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden && events) {
       events.close();
-      window.location.reload();
+      events = null;
+    } else if (!document.hidden) {
+      connect();
     }
   });
+  if (!document.hidden) {
+    connect();
+  }
 })();

@@ -45,6 +45,9 @@ fn run(
     mut builder: Builder,
     shared: &Shared,
 ) {
+    // A save made between the first build and the watch starting would be missed; an
+    // unchanged rebuild costs a few milliseconds and publishes nothing.
+    builder.rebuild(shared);
     while let Ok(first) = rx.recv() {
         let mut dirty = take(&first, root, &mut watcher);
         let started = Instant::now();
