@@ -214,9 +214,8 @@ impl<'a> Printer<'a> {
             let _ = if report.labels.is_empty() {
                 write_file_only(&mut out, d)
             } else {
-                term::emit_to_write_style(&mut out, &config, &files, &report).map_err(|_| {
-                    std::io::Error::other("could not format a diagnostic")
-                })
+                term::emit_to_write_style(&mut out, &config, &files, &report)
+                    .map_err(|_| std::io::Error::other("could not format a diagnostic"))
             };
         }
         String::from_utf8_lossy(out.as_slice()).into_owned()

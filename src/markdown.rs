@@ -328,6 +328,13 @@ mod tests {
     }
 
     #[test]
+    fn html_warnings_underline_the_tag_not_the_block() {
+        let text = "Intro.\n\n<div style=\"display:none\">Hidden</div>\n";
+        let (_, problems) = md(text);
+        assert_eq!(&text[problems[0].span.clone()], "style=\"display:none\">");
+    }
+
+    #[test]
     fn javascript_links_are_removed() {
         let (html, problems) = md("[x](javascript:alert(1))");
         assert!(!html.0.contains("javascript"));

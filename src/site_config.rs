@@ -95,9 +95,9 @@ pub fn read(doc: &Document, today: NaiveDate) -> Result<SiteConfig, Vec<Diagnost
         colour: None,
         logo: None,
     });
-    let brand_colour = branding
-        .colour
-        .and_then(|c| background_colour(doc, &root.key("branding").key("colour"), &c, &mut problems));
+    let brand_colour = branding.colour.and_then(|c| {
+        background_colour(doc, &root.key("branding").key("colour"), &c, &mut problems)
+    });
     let accessibility = raw
         .accessibility
         .map(|a| read_accessibility(doc, a, &mut problems))
@@ -134,7 +134,8 @@ fn read_grades(doc: &Document, raw: &[RawGrade], problems: &mut Vec<Diagnostic>)
                 .help("Each grade needs its own key. Remove or rename one of them."),
             );
         }
-        let colour = background_colour(doc, &path.key("colour"), &g.colour, problems).unwrap_or_default();
+        let colour =
+            background_colour(doc, &path.key("colour"), &g.colour, problems).unwrap_or_default();
         grades.push(Grade {
             key: g.key.clone(),
             label: g.label.clone(),

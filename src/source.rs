@@ -121,7 +121,9 @@ pub fn read_one(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error(&rel, "This file is empty.")
             .at(Some(0..0))
-            .help("Fill it in (the authoring guide in README.md shows every field), or delete it."));
+            .help(
+                "Fill it in (the authoring guide in README.md shows every field), or delete it.",
+            ));
     }
     Ok(SourceFile { path: rel, text })
 }

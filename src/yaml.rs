@@ -276,7 +276,9 @@ impl Document {
         )
         .at(self.key_span(at))
         .help(match field {
-            "id" => "Write the id after the colon, in quotes, for example `id: \"1.1\"`.".to_string(),
+            "id" => {
+                "Write the id after the colon, in quotes, for example `id: \"1.1\"`.".to_string()
+            }
             _ => format!("Write the date after the colon, for example `{field}: 2022-09-16`."),
         })
     }
@@ -284,9 +286,7 @@ impl Document {
 
 /// "This action has no `id:` line": `what` is "an action", or a file name like "site.yaml".
 fn missing_field(what: &str, field: &str) -> String {
-    let noun = what
-        .strip_prefix("an ")
-        .or_else(|| what.strip_prefix("a "));
+    let noun = what.strip_prefix("an ").or_else(|| what.strip_prefix("a "));
     match noun {
         Some(noun) => format!("This {noun} has no `{field}:` line, but every {noun} needs one."),
         None => format!("{what} has no `{field}:` line, but it needs one."),
@@ -318,7 +318,11 @@ fn plain_found(found: &str) -> String {
         "map" => "a group of fields".into(),
         "integer" | "floating" => format!(
             "the number {}",
-            found.split_whitespace().nth(1).unwrap_or("").trim_matches('`')
+            found
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .trim_matches('`')
         )
         .trim()
         .into(),
@@ -364,10 +368,7 @@ impl Positions<'_> {
     /// The whole text of a line, from its first non-space character.
     fn line_text(&self, line: usize) -> Range<usize> {
         let start = self.offset(line, 0);
-        let indent = self.full[start..]
-            .chars()
-            .take_while(|c| *c == ' ')
-            .count();
+        let indent = self.full[start..].chars().take_while(|c| *c == ' ').count();
         self.rest_of_line(line, indent)
     }
 
@@ -377,14 +378,12 @@ impl Positions<'_> {
     }
 }
 
-fn syntax_error(
-    file: &Path,
-    at: &Positions<'_>,
-    e: &serde_yaml::Error,
-) -> Diagnostic {
+fn syntax_error(file: &Path, at: &Positions<'_>, e: &serde_yaml::Error) -> Diagnostic {
     let message = e.to_string();
     // serde_yaml counts lines and columns from 1.
-    let here = e.location().map(|l| (l.line(), l.column().saturating_sub(1)));
+    let here = e
+        .location()
+        .map(|l| (l.line(), l.column().saturating_sub(1)));
     if let Some(d) = quote_problem(file, at, here) {
         return d;
     }
@@ -408,7 +407,9 @@ fn syntax_error(
         Some((line, col)) if message.contains("mapping values are not allowed") => {
             colon_or_indent(file, at, line, col)
         }
-        Some((line, _)) if message.contains("did not find expected") || message.contains("block") => {
+        Some((line, _))
+            if message.contains("did not find expected") || message.contains("block") =>
+        {
             misaligned(file, at, line)
         }
         _ => {
@@ -431,7 +432,9 @@ fn quote_problem(
     impl MarkedEventReceiver for Ignore {
         fn on_event(&mut self, _: Event, _: Marker) {}
     }
-    let err = Parser::new_from_str(at.text).load(&mut Ignore, false).err()?;
+    let err = Parser::new_from_str(at.text)
+        .load(&mut Ignore, false)
+        .err()?;
     let mark = err.marker();
     let spot = (mark.line(), mark.col());
     if here.is_some_and(|h| spot > h) {
@@ -461,7 +464,9 @@ fn tab_error(file: &Path, at: &Positions<'_>, here: Option<(usize, usize)>) -> D
     let span = here.map(|(line, col)| {
         let start = at.offset(line, 0);
         let line_text = &at.full[start..line_end(at.full, start)];
-        let tab = line_text.find('\t').map_or(at.offset(line, col), |i| start + i);
+        let tab = line_text
+            .find('\t')
+            .map_or(at.offset(line, col), |i| start + i);
         tab..tab + 1
     });
     Diagnostic::error(
@@ -477,7 +482,11 @@ fn tab_error(file: &Path, at: &Positions<'_>, here: Option<(usize, usize)>) -> D
 fn colon_or_indent(file: &Path, at: &Positions<'_>, line: usize, col: usize) -> Diagnostic {
     let start = at.offset(line, 0);
     let before_colon = &at.full[start..at.offset(line, col)];
-    if before_colon.trim_start().trim_start_matches("- ").contains(": ") {
+    if before_colon
+        .trim_start()
+        .trim_start_matches("- ")
+        .contains(": ")
+    {
         return Diagnostic::error(file, "This value contains `: ` (a colon and a space), which YAML reads as the start of another field.")
             .at(Some(at.rest_of_line(line, col)))
             .help("Put the whole value in double quotes, for example `title: \"Planning: not yet commenced\"`.");
@@ -486,7 +495,9 @@ fn colon_or_indent(file: &Path, at: &Positions<'_>, line: usize, col: usize) -> 
     let above = previous_line(at, line).map(|l| field_column(at, l));
     let mut help = "Fields at the same level must start in the same column, so YAML can tell which field each line belongs to.".to_string();
     if let Some(above) = above {
-        help = format!("This line starts in column {this}, the line above it in column {above}. {help}");
+        help = format!(
+            "This line starts in column {this}, the line above it in column {above}. {help}"
+        );
     }
     Diagnostic::error(file, "This line is indented further than the line above it, so YAML reads it as part of that line's value.")
         .at(Some(at.line_text(line)))
@@ -654,7 +665,10 @@ impl Recorder<'_> {
                 Some((k, key_span)) => Some((path.key(&k), Some(key_span))),
                 None => {
                     let name = scalar.unwrap_or("").to_string();
-                    let earlier = self.places.get(&path.key(&name)).and_then(|p| p.key.clone());
+                    let earlier = self
+                        .places
+                        .get(&path.key(&name))
+                        .and_then(|p| p.key.clone());
                     if let (Some(first), None) = (earlier, &self.duplicate) {
                         self.duplicate = Some(Duplicate {
                             key: name.clone(),
@@ -806,11 +820,67 @@ mod tests {
     fn bad_indentation_is_explained() {
         let text = "title: T\noutcomes:\n  - outcome: O\n     actions: []\n";
         let err = doc(text).unwrap_err();
+        assert!(err.message.contains("indented further"), "{}", err.message);
+        assert_eq!(line_of(text, &err), 4);
+        let help = err.help.unwrap();
         assert!(
-            err.message.contains("indentation") || err.message.contains("colon"),
+            help.starts_with("This line starts in column 6, the line above it in column 5."),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn a_colon_inside_a_value_is_told_apart_from_indentation() {
+        let text = "title: Planning: not started\n";
+        let err = doc(text).unwrap_err();
+        assert!(err.message.contains("contains `: `"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_quote_closed_lines_later_still_points_where_it_opened() {
+        let text = "number: 2\ntitle: \"Oversight\noutcomes:\n  - id: \"2.1\"\n";
+        let err = doc(text).unwrap_err();
+        assert!(err.message.contains("never closed"), "{}", err.message);
+        assert_eq!(line_of(text, &err), 2);
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_named() {
+        let err = doc("title: \"Front\" door\n").unwrap_err();
+        assert!(
+            err.message.contains("after the closing quote"),
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn a_repeated_field_points_at_the_second_and_names_the_first() {
+        let text = "title: A\nsummary: S\ntitle: B\n";
+        let err = doc(text).unwrap_err();
+        assert_eq!(
+            err.message,
+            "`title` is given twice here: it is already given on line 1."
+        );
+        assert_eq!(line_of(text, &err), 3);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_points_where_it_opened() {
+        let text = "inspectors: [A, B\ntitle: T\n";
+        let err = doc(text).unwrap_err();
+        assert!(err.message.contains("never closed"), "{}", err.message);
+        assert_eq!(line_of(text, &err), 1);
+    }
+
+    #[test]
+    fn spans_stay_on_character_boundaries() {
+        for text in ["a: \u{a0}\n\tb: 1\n", "é: 1\n é: 2\n", "t: \"é\n"] {
+            if let Err(err) = doc(text) {
+                let span = err.span.unwrap();
+                assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            }
+        }
     }
 
     proptest::proptest! {

@@ -16,9 +16,15 @@ fn delayed_action_is_in_the_exception_list_with_reason_and_revised_date() {
     let rows = plan.all("table.table--stack tbody tr");
     assert_eq!(rows.len(), 1, "one delayed action");
     let row = text_of(rows[0]);
-    assert!(row.starts_with("Action 1.3 Refresh the threshold descriptors"), "{row}");
+    assert!(
+        row.starts_with("Action 1.3 Refresh the threshold descriptors"),
+        "{row}"
+    );
     assert!(row.contains("Partners asked for more time."), "{row}");
-    assert!(row.contains("Draft shared at the partnership meeting."), "{row}");
+    assert!(
+        row.contains("Draft shared at the partnership meeting."),
+        "{row}"
+    );
     assert!(row.contains("Head of Partnerships"), "{row}");
     let revised = plan.all("table.table--stack td[data-label='Revised due date'] time");
     assert_eq!(revised.len(), 1);
@@ -33,16 +39,40 @@ fn plan_counts_match_the_fixture() {
     let headers = plan.texts("table.table--areas thead th");
     assert_eq!(
         headers,
-        ["Priority area", "Completed", "In progress and on schedule", "Delayed or not on schedule", "Planning: not yet commenced", "No status recorded", "Overdue", "Total"]
+        [
+            "Priority area",
+            "Completed",
+            "In progress and on schedule",
+            "Delayed or not on schedule",
+            "Planning: not yet commenced",
+            "No status recorded",
+            "Overdue",
+            "Total"
+        ]
     );
     let numbers = |row: &str| -> Vec<String> { plan.texts(&format!("{row} td")) };
-    assert_eq!(numbers("table.table--areas tfoot tr"), ["2", "2", "1", "1", "1", "1", "7"]);
-    assert_eq!(numbers("table.table--areas tbody tr:nth-child(1)"), ["1", "2", "1", "0", "1", "1", "5"]);
-    assert_eq!(numbers("table.table--areas tbody tr:nth-child(2)"), ["1", "0", "0", "1", "0", "0", "2"]);
-    assert!(plan.text("h2 + .progress .progress__text").starts_with("2 of 7 actions completed (29%); 1 overdue; 1 with no status recorded"));
+    assert_eq!(
+        numbers("table.table--areas tfoot tr"),
+        ["2", "2", "1", "1", "1", "1", "7"]
+    );
+    assert_eq!(
+        numbers("table.table--areas tbody tr:nth-child(1)"),
+        ["1", "2", "1", "0", "1", "1", "5"]
+    );
+    assert_eq!(
+        numbers("table.table--areas tbody tr:nth-child(2)"),
+        ["1", "0", "0", "1", "0", "0", "2"]
+    );
+    assert!(plan
+        .text("h2 + .progress .progress__text")
+        .starts_with("2 of 7 actions completed (29%); 1 overdue; 1 with no status recorded"));
     let overdue = plan.texts("#overdue + p + ul li");
     assert_eq!(overdue.len(), 1);
-    assert!(overdue[0].starts_with("Action 1.4: due 31 January 2023"), "{:?}", overdue);
+    assert!(
+        overdue[0].starts_with("Action 1.4: due 31 January 2023"),
+        "{:?}",
+        overdue
+    );
 }
 
 #[test]
@@ -66,7 +96,10 @@ fn timeline_is_in_date_order_and_planned_event_is_last() {
         .into_iter()
         .filter_map(|t| t.value().attr("datetime").map(str::to_owned))
         .collect();
-    assert_eq!(dates, ["2010-12", "2014-03-11", "2022-07", "2022-09", "2024-07-31"]);
+    assert_eq!(
+        dates,
+        ["2010-12", "2014-03-11", "2022-07", "2022-09", "2024-07-31"]
+    );
     let planned = page.all(".timeline__item--planned");
     assert_eq!(planned.len(), 1);
     assert!(text_of(planned[0]).contains("Planned From July 2025"));
@@ -89,16 +122,25 @@ fn judgements_table_tells_not_judged_from_not_recorded() {
         .map(text_of)
         .find(|r| r.starts_with("Children who need help"))
         .expect("a row for help and protection");
-    assert_eq!(help, "Children who need help and protection Requires improvement to be good Inadequate");
+    assert_eq!(
+        help,
+        "Children who need help and protection Requires improvement to be good Inadequate"
+    );
 }
 
 #[test]
 fn free_text_due_dates_are_shown_as_written() {
     let site = basic();
     let area = site.page("/plans/demo/01-front-door/");
-    assert_eq!(area.summary_value("article[aria-labelledby=action-1-2]", "Due"), "Start Oct 22 and review every 6 weeks");
+    assert_eq!(
+        area.summary_value("article[aria-labelledby=action-1-2]", "Due"),
+        "Start Oct 22 and review every 6 weeks"
+    );
     let oversight = site.page("/plans/demo/02-oversight/");
-    assert_eq!(oversight.summary_value("article[aria-labelledby=action-2-1]", "Due"), "Review 30/09/23 (read as 30 September 2023)");
+    assert_eq!(
+        oversight.summary_value("article[aria-labelledby=action-2-1]", "Due"),
+        "Review 30/09/23 (read as 30 September 2023)"
+    );
 }
 
 #[test]
@@ -108,8 +150,14 @@ fn dates_read_the_uk_way_inside_time_elements() {
     assert_eq!(action.summary_value("main", "Due"), "16 September 2022");
     let due = action.one(".summary time[datetime='2022-09-16']");
     assert_eq!(text_of(due), "16 September 2022");
-    assert_eq!(action.summary_value("main", "Responsible"), "Head of Service");
-    assert_eq!(action.summary_value("main", "Status"), "Completed (source: Green)");
+    assert_eq!(
+        action.summary_value("main", "Responsible"),
+        "Head of Service"
+    );
+    assert_eq!(
+        action.summary_value("main", "Status"),
+        "Completed (source: Green)"
+    );
     let unknown = site.page("/plans/demo/actions/1-5/");
     assert_eq!(unknown.summary_value("main", "Responsible"), "Not recorded");
     assert_eq!(unknown.summary_value("main", "Status"), "Not recorded");
@@ -134,10 +182,17 @@ fn home_page_says_where_the_journey_stands() {
     let site = basic();
     let home = site.page("/");
     assert_eq!(home.text("#current-heading + p"), "Inadequate");
-    assert!(home.text("#latest-heading + p a").contains("Fifth monitoring visit"));
-    assert!(home.text("section > .progress .progress__text").starts_with("2 of 7 actions completed (29%)"));
+    assert!(home
+        .text("#latest-heading + p a")
+        .contains("Fifth monitoring visit"));
+    assert!(home
+        .text("section > .progress .progress__text")
+        .starts_with("2 of 7 actions completed (29%)"));
     let reports = home.texts("#reports-heading + ul li");
-    assert_eq!(reports, ["Focused visit and improvement programme, Audit Committee, 26 June 2020"]);
+    assert_eq!(
+        reports,
+        ["Focused visit and improvement programme, Audit Committee, 26 June 2020"]
+    );
 }
 
 #[test]
@@ -145,13 +200,25 @@ fn every_page_has_one_h1_a_language_and_a_main_landmark() {
     let site = basic();
     let out = site.out();
     let mut pages = 0;
-    for entry in walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if entry.path().extension().is_some_and(|e| e == "html") {
-            let url = entry.path().strip_prefix(&out).unwrap().to_string_lossy().replace("index.html", "");
+            let url = entry
+                .path()
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .replace("index.html", "");
             let page = site.page(&url);
             assert_eq!(page.all("h1").len(), 1, "{url}");
             assert_eq!(page.all("main#main-content").len(), 1, "{url}");
-            assert_eq!(page.one("html").value().attr("lang"), Some("en-GB"), "{url}");
+            assert_eq!(
+                page.one("html").value().attr("lang"),
+                Some("en-GB"),
+                "{url}"
+            );
             pages += 1;
         }
     }
@@ -162,11 +229,23 @@ fn every_page_has_one_h1_a_language_and_a_main_landmark() {
 fn links_and_assets_live_under_the_base_url_path() {
     let site = basic();
     let home = site.page("/");
-    let css: Vec<&str> = home.all("link[rel=stylesheet]").into_iter().filter_map(|l| l.value().attr("href")).collect();
+    let css: Vec<&str> = home
+        .all("link[rel=stylesheet]")
+        .into_iter()
+        .filter_map(|l| l.value().attr("href"))
+        .collect();
     assert_eq!(css, ["/improvement/style.css", "/improvement/colours.css"]);
     let about = site.page("/reports/2020-06-26-audit-committee/");
-    let link = about.all(".prose a").into_iter().filter_map(|a| a.value().attr("href")).collect::<Vec<_>>();
-    assert_eq!(link, ["/improvement/about/"], "Markdown links to content files become site addresses");
+    let link = about
+        .all(".prose a")
+        .into_iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        link,
+        ["/improvement/about/"],
+        "Markdown links to content files become site addresses"
+    );
     assert_eq!(
         home.one("link[rel=canonical]").value().attr("href"),
         Some("https://example.org/improvement/")
@@ -184,15 +263,30 @@ fn a_site_overrides_single_theme_files() {
     )
     .unwrap();
     std::fs::create_dir_all(dir.path().join("static")).unwrap();
-    std::fs::write(dir.path().join("static/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    std::fs::write(
+        dir.path().join("static/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
     let site = build(dir.path(), Links::Rooted);
-    assert_eq!(site.page("/about/").text("h1"), "Council's own: About this site");
+    assert_eq!(
+        site.page("/about/").text("h1"),
+        "Council's own: About this site"
+    );
     assert!(site.out().join("logo.svg").is_file());
-    assert!(site.page("/").text("h1").contains("Children's services improvement"), "other templates still the theme's");
+    assert!(
+        site.page("/")
+            .text("h1")
+            .contains("Children's services improvement"),
+        "other templates still the theme's"
+    );
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();

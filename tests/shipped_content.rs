@@ -65,14 +65,18 @@ struct ExpectedReport {
 }
 
 fn expectations() -> Expectations {
-    let text = std::fs::read_to_string(common::fixture("shipped-expectations.yaml")).expect("expectations file");
+    let text = std::fs::read_to_string(common::fixture("shipped-expectations.yaml"))
+        .expect("expectations file");
     waymark::yaml::from_str(&text).expect("expectations parse")
 }
 
 fn shipped() -> (Site, waymark::Diagnostics) {
     let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     let (site, diagnostics) = waymark::load(&common::repo_root(), today);
-    (site.unwrap_or_else(|| panic!("the shipped content has errors: {diagnostics:#?}")), diagnostics)
+    (
+        site.unwrap_or_else(|| panic!("the shipped content has errors: {diagnostics:#?}")),
+        diagnostics,
+    )
 }
 
 /// What a reader sees of a Markdown field: tags gone, entities decoded, whitespace folded.
@@ -90,23 +94,38 @@ fn plain(html: &str) -> String {
             _ => {}
         }
     }
-    let decoded = out.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">");
+    let decoded = out
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
     let folded = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
     folded.replace(['’', '‘'], "'").replace(['“', '”'], "\"")
 }
 
 fn loose(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").replace(['’', '‘'], "'").replace(['“', '”'], "\"")
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(['’', '‘'], "'")
+        .replace(['“', '”'], "\"")
 }
 
 fn find<'a>(plan: &'a Plan, id: &str) -> &'a Action {
-    plan.actions().map(|(_, a)| a).find(|a| a.id == id).unwrap_or_else(|| panic!("no action {id}"))
+    plan.actions()
+        .map(|(_, a)| a)
+        .find(|a| a.id == id)
+        .unwrap_or_else(|| panic!("no action {id}"))
 }
 
 #[test]
 fn the_shipped_site_has_no_errors_or_warnings() {
     let (_, diagnostics) = shipped();
-    let noisy: Vec<_> = diagnostics.iter().filter(|d| d.severity != Severity::Info).collect();
+    let noisy: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Info)
+        .collect();
     assert!(noisy.is_empty(), "{noisy:#?}");
 }
 
@@ -119,15 +138,33 @@ fn plan_has_the_sources_areas_outcomes_and_actions() {
     assert_eq!(plan.areas.len(), want.areas);
     for area in &plan.areas {
         let counts = &want.per_area[&area.number];
-        assert_eq!(area.outcomes.len(), counts.outcomes, "outcomes in area {}", area.number);
-        assert_eq!(area.actions().count(), counts.actions, "actions in area {}", area.number);
+        assert_eq!(
+            area.outcomes.len(),
+            counts.outcomes,
+            "outcomes in area {}",
+            area.number
+        );
+        assert_eq!(
+            area.actions().count(),
+            counts.actions,
+            "actions in area {}",
+            area.number
+        );
     }
     assert_eq!(plan.actions().count(), want.total_actions);
     let progress = figures::progress(plan, plan.actions().map(|(_, a)| a));
     for count in &progress.by_status {
-        assert_eq!(Some(&count.count), want.status_counts.get(&count.status.key), "status {}", count.status.key);
+        assert_eq!(
+            Some(&count.count),
+            want.status_counts.get(&count.status.key),
+            "status {}",
+            count.status.key
+        );
     }
-    assert_eq!(Some(&progress.not_recorded), want.status_counts.get("not-recorded"));
+    assert_eq!(
+        Some(&progress.not_recorded),
+        want.status_counts.get("not-recorded")
+    );
 }
 
 #[test]
@@ -135,22 +172,51 @@ fn chosen_actions_match_the_source_field_by_field() {
     let (site, _) = shipped();
     let plan = &site.plans[0];
     let want = expectations();
-    let areas: std::collections::BTreeSet<&str> = want.actions.iter().filter_map(|a| a.id.split('.').next()).collect();
+    let areas: std::collections::BTreeSet<&str> = want
+        .actions
+        .iter()
+        .filter_map(|a| a.id.split('.').next())
+        .collect();
     assert_eq!(areas.len(), 8, "the chosen actions cover all eight areas");
     for w in &want.actions {
         let a = find(plan, &w.id);
         let ctx = format!("action {} ({})", w.id, w.why);
         assert_eq!(plain(&a.text.0), loose(&w.action), "{ctx}: action");
-        assert_eq!(a.responsible.as_deref().map(loose), w.responsible.as_deref().map(loose), "{ctx}: responsible");
-        assert_eq!(a.due, w.due.as_deref().map(|d| Due::parse(d).expect("expected due parses")), "{ctx}: due");
-        let status = a.status.and_then(|i| plan.status(i)).map(|s| s.key.as_str());
+        assert_eq!(
+            a.responsible.as_deref().map(loose),
+            w.responsible.as_deref().map(loose),
+            "{ctx}: responsible"
+        );
+        assert_eq!(
+            a.due,
+            w.due
+                .as_deref()
+                .map(|d| Due::parse(d).expect("expected due parses")),
+            "{ctx}: due"
+        );
+        let status = a
+            .status
+            .and_then(|i| plan.status(i))
+            .map(|s| s.key.as_str());
         assert_eq!(status, w.status.as_deref(), "{ctx}: status");
-        assert_eq!(a.source_status.as_deref(), w.source_status.as_deref(), "{ctx}: source status");
+        assert_eq!(
+            a.source_status.as_deref(),
+            w.source_status.as_deref(),
+            "{ctx}: source status"
+        );
         for snippet in w.progress_contains.iter().flatten() {
-            assert!(plain(&a.progress.0).contains(&loose(snippet)), "{ctx}: progress lacks {snippet:?}\n{}", plain(&a.progress.0));
+            assert!(
+                plain(&a.progress.0).contains(&loose(snippet)),
+                "{ctx}: progress lacks {snippet:?}\n{}",
+                plain(&a.progress.0)
+            );
         }
         for snippet in w.impact_contains.iter().flatten() {
-            assert!(plain(&a.impact.0).contains(&loose(snippet)), "{ctx}: impact lacks {snippet:?}\n{}", plain(&a.impact.0));
+            assert!(
+                plain(&a.impact.0).contains(&loose(snippet)),
+                "{ctx}: impact lacks {snippet:?}\n{}",
+                plain(&a.impact.0)
+            );
         }
     }
 }
@@ -169,20 +235,43 @@ fn inspections_match_the_sources() {
     let want = expectations();
     assert_eq!(site.inspections.len(), want.inspections.len());
     for (id, w) in &want.inspections {
-        let i = site.inspections.iter().find(|i| &i.id == id).unwrap_or_else(|| panic!("no inspection {id}"));
-        assert_eq!(serde_json::to_value(i.kind).unwrap(), serde_json::Value::String(w.kind.clone()), "{id}: kind");
-        assert_eq!(i.planned, w.status.as_deref() == Some("planned"), "{id}: planned");
+        let i = site
+            .inspections
+            .iter()
+            .find(|i| &i.id == id)
+            .unwrap_or_else(|| panic!("no inspection {id}"));
+        assert_eq!(
+            serde_json::to_value(i.kind).unwrap(),
+            serde_json::Value::String(w.kind.clone()),
+            "{id}: kind"
+        );
+        assert_eq!(
+            i.planned,
+            w.status.as_deref() == Some("planned"),
+            "{id}: planned"
+        );
         let overall = i.overall.map(|g| site.config.grades[g].key.as_str());
         assert_eq!(overall, w.overall.as_deref(), "{id}: overall grade");
         if let Some(start) = &w.start {
             let end = w.end.as_deref().map(|e| PartialDate::parse(e).unwrap());
-            assert_eq!(i.when, When::Dates { start: partial(start), end }, "{id}: dates");
+            assert_eq!(
+                i.when,
+                When::Dates {
+                    start: partial(start),
+                    end
+                },
+                "{id}: dates"
+            );
         }
         if let Some(between) = &w.between {
             let [from, to] = [&between[0], &between[1]].map(|d| PartialDate::parse(d).unwrap());
             assert_eq!(i.when, When::Between(from, to), "{id}: between");
         }
-        assert_eq!(i.published.map(|d| d.to_string()), w.published.clone(), "{id}: published");
+        assert_eq!(
+            i.published.map(|d| d.to_string()),
+            w.published.clone(),
+            "{id}: published"
+        );
         if let Some(inspectors) = &w.inspectors {
             assert_eq!(&i.inspectors, inspectors, "{id}: inspectors");
         }
@@ -193,13 +282,24 @@ fn inspections_match_the_sources() {
     }
 }
 
-fn check_judgements(site: &Site, i: &waymark::model::Inspection, want: Option<&serde_json::Value>, id: &str) {
+fn check_judgements(
+    site: &Site,
+    i: &waymark::model::Inspection,
+    want: Option<&serde_json::Value>,
+    id: &str,
+) {
     match want {
         Some(serde_json::Value::Array(list)) => {
             let got: Vec<(String, Option<String>, Option<String>)> = i
                 .judgements
                 .iter()
-                .map(|j| (j.domain.clone(), j.grade.map(|g| site.config.grades[g].key.clone()), j.within.clone()))
+                .map(|j| {
+                    (
+                        j.domain.clone(),
+                        j.grade.map(|g| site.config.grades[g].key.clone()),
+                        j.within.clone(),
+                    )
+                })
                 .collect();
             let expected: Vec<(String, Option<String>, Option<String>)> = list
                 .iter()
@@ -210,7 +310,11 @@ fn check_judgements(site: &Site, i: &waymark::model::Inspection, want: Option<&s
                 .collect();
             assert_eq!(got, expected, "{id}: judgements");
         }
-        Some(serde_json::Value::Number(n)) => assert_eq!(i.judgements.len() as u64, n.as_u64().unwrap(), "{id}: judgements"),
+        Some(serde_json::Value::Number(n)) => assert_eq!(
+            i.judgements.len() as u64,
+            n.as_u64().unwrap(),
+            "{id}: judgements"
+        ),
         _ => {}
     }
 }
@@ -219,29 +323,53 @@ fn check_judgements(site: &Site, i: &waymark::model::Inspection, want: Option<&s
 fn reports_match_the_sources_and_the_date_contradiction_is_noted() {
     let (site, _) = shipped();
     for (slug, w) in expectations().reports {
-        let r = site.reports.iter().find(|r| r.slug == slug).unwrap_or_else(|| panic!("no report {slug}"));
+        let r = site
+            .reports
+            .iter()
+            .find(|r| r.slug == slug)
+            .unwrap_or_else(|| panic!("no report {slug}"));
         assert_eq!(r.date.to_string(), w.date, "{slug}: date");
         assert_eq!(r.meeting, w.meeting, "{slug}: meeting");
         if w.author.is_some() {
             assert_eq!(r.author, w.author, "{slug}: author");
         }
     }
-    let scrutiny = site.reports.iter().find(|r| r.slug.contains("scrutiny")).unwrap();
-    assert!(plain(&scrutiny.editorial_note.0).contains("November 2024"), "004's date contradiction has a visible note");
+    let scrutiny = site
+        .reports
+        .iter()
+        .find(|r| r.slug.contains("scrutiny"))
+        .unwrap();
+    assert!(
+        plain(&scrutiny.editorial_note.0).contains("November 2024"),
+        "004's date contradiction has a visible note"
+    );
 }
 
 #[test]
 fn the_shipped_site_builds_every_page_kind() {
     let site = common::build(&common::repo_root(), waymark::Links::Rooted);
     let action = site.page("/plans/2022-ilacs/actions/2-7/");
-    assert_eq!(action.summary_value("main", "Due"), "Start Oct 22 and review every 6 weeks");
+    assert_eq!(
+        action.summary_value("main", "Due"),
+        "Start Oct 22 and review every 6 weeks"
+    );
     let home = site.page("/");
     assert_eq!(home.text("#current-heading + p"), "Inadequate");
     let timeline = site.page("/inspections/");
     let titles = timeline.texts(".timeline__title");
     assert_eq!(titles.len(), 12);
-    assert!(titles.last().unwrap().contains("Full inspection"), "{titles:?}");
-    for url in ["/plans/2022-ilacs/", "/plans/2022-ilacs/01-mash/", "/reports/", "/about/", "/accessibility/", "/inspections/2014-03-inspection/"] {
+    assert!(
+        titles.last().unwrap().contains("Full inspection"),
+        "{titles:?}"
+    );
+    for url in [
+        "/plans/2022-ilacs/",
+        "/plans/2022-ilacs/01-mash/",
+        "/reports/",
+        "/about/",
+        "/accessibility/",
+        "/inspections/2014-03-inspection/",
+    ] {
         assert_eq!(site.page(url).all("h1").len(), 1, "{url}");
     }
 }

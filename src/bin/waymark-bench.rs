@@ -18,7 +18,9 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(unix))]
 fn main() {
-    eprintln!("waymark-bench measures child processes with wait4, so it runs on Linux and macOS only.");
+    eprintln!(
+        "waymark-bench measures child processes with wait4, so it runs on Linux and macOS only."
+    );
 }
 
 #[cfg(unix)]
@@ -210,7 +212,8 @@ mod bench {
             if !self.options.no_serve {
                 let mut serve_sites = vec![("shipped site".to_string(), shipped.clone())];
                 if let Some((n, site)) = sites.iter().find(|(n, _)| *n == 10_000) {
-                    serve_sites.push((format!("shipped + {} reports", thousands(*n)), site.clone()));
+                    serve_sites
+                        .push((format!("shipped + {} reports", thousands(*n)), site.clone()));
                 }
                 for (name, site) in &serve_sites {
                     rows.push(Row {
@@ -337,7 +340,9 @@ mod bench {
                 .stdout(Stdio::null())
                 .stderr(fs::File::create(&log)?);
             let started = Instant::now();
-            let child = cmd.spawn().with_context(|| format!("could not run {what}"))?;
+            let child = cmd
+                .spawn()
+                .with_context(|| format!("could not run {what}"))?;
             let (status, usage) = wait4(child.id())?;
             let wall = started.elapsed();
             let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
@@ -423,8 +428,8 @@ mod bench {
                     Err(_) => {
                         let _ = child.kill();
                         let _ = child.wait();
-                        let log = fs::read_to_string(work.join("serve-stderr.txt"))
-                            .unwrap_or_default();
+                        let log =
+                            fs::read_to_string(work.join("serve-stderr.txt")).unwrap_or_default();
                         bail!("waymark serve did not say where it serves the site:\n{log}");
                     }
                 }
@@ -435,12 +440,21 @@ mod bench {
             Ok(Server {
                 child,
                 address: address.to_string(),
-                base_path: if path.is_empty() { "/".into() } else { path.to_string() },
+                base_path: if path.is_empty() {
+                    "/".into()
+                } else {
+                    path.to_string()
+                },
             })
         }
 
         /// Polls `path` until it answers 200 (and contains `marker`, when given).
-        fn wait_until_served(&self, path: &str, marker: Option<&str>, limit: Duration) -> Result<()> {
+        fn wait_until_served(
+            &self,
+            path: &str,
+            marker: Option<&str>,
+            limit: Duration,
+        ) -> Result<()> {
             let started = Instant::now();
             loop {
                 if let Ok((200, body)) = http_get(&self.address, path) {
@@ -449,7 +463,10 @@ mod bench {
                     }
                 }
                 if started.elapsed() > limit {
-                    bail!("http://{}{path} did not show the edit within {limit:?}", self.address);
+                    bail!(
+                        "http://{}{path} did not show the edit within {limit:?}",
+                        self.address
+                    );
                 }
                 thread::sleep(Duration::from_millis(2));
             }
@@ -491,7 +508,14 @@ mod bench {
         let chunked = head
             .to_ascii_lowercase()
             .contains("transfer-encoding: chunked");
-        Ok((status, if chunked { dechunk(body) } else { body.to_string() }))
+        Ok((
+            status,
+            if chunked {
+                dechunk(body)
+            } else {
+                body.to_string()
+            },
+        ))
     }
 
     fn dechunk(mut body: &str) -> String {
@@ -710,7 +734,10 @@ statuses:
         }
         let inspections = site.join("content/inspections");
         for e in 1..=EVENTS {
-            fs::write(inspections.join(format!("synthetic-{e:03}.md")), event_md(e))?;
+            fs::write(
+                inspections.join(format!("synthetic-{e:03}.md")),
+                event_md(e),
+            )?;
         }
         Ok(())
     }
@@ -846,7 +873,13 @@ statuses:
             .arg(arg)
             .output()
             .ok()
-            .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
             .unwrap_or_default()
     }
 
@@ -885,7 +918,10 @@ statuses:
             });
             line(&mut t, &row.scenario, &row.figures, &vs);
             if let Some(h) = &row.hugo {
-                let name = format!("Hugo: the same {} pages", thousands(h.pages.saturating_sub(2)));
+                let name = format!(
+                    "Hugo: the same {} pages",
+                    thousands(h.pages.saturating_sub(2))
+                );
                 line(&mut t, &name, h, "");
             }
         }

@@ -6,7 +6,6 @@ mod publishing;
 pub mod theme;
 pub mod views;
 
-use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -103,14 +102,12 @@ pub fn render_site(
     }
     paths.retain(|p| p != "404.html");
     write_publishing_files(site, links, &paths, staging).map_err(|d| vec![d])?;
-    let mut assets = theme
+    theme
         .write_static(staging)
         .map_err(|e| vec![Diagnostic::error("static", format!("{e:#}"))])?;
     staging
         .write("colours.css", theme::colours_css(site).as_bytes())
         .map_err(|e| vec![Diagnostic::error("colours.css", format!("{e:#}"))])?;
-    assets += 1;
-    let _ = assets;
     Ok(jobs.len())
 }
 
@@ -599,10 +596,7 @@ fn accessibility_page(site: &Site) -> Context {
             .or(site.config.contact_email.as_ref()),
     );
     ctx.insert("contact_phone", &a.contact_phone);
-    ctx.insert(
-        "compliance",
-        &a.compliance,
-    );
+    ctx.insert("compliance", &a.compliance);
     ctx.insert("non_compliance", &a.non_compliance);
     ctx.insert("prepared", &a.prepared.map(DateView::from));
     ctx.insert("reviewed", &a.reviewed.map(DateView::from));
@@ -617,10 +611,3 @@ fn accessibility_page(site: &Site) -> Context {
     ctx
 }
 
-/// Used by tests and `check` to find a template's file for messages.
-pub fn template_names() -> &'static [&'static str] {
-    theme::TEMPLATES
-}
-
-#[allow(dead_code)]
-fn _assert_path(_: &Path) {}

@@ -388,10 +388,15 @@ fn when_view(when: &When) -> Option<WhenView> {
 fn range_start(start: &PartialDate, end: Option<&PartialDate>) -> String {
     use chrono::Datelike;
     match (start, end) {
-        (PartialDate::Day(s), Some(PartialDate::Day(e))) if s.year() == e.year() && s.month() == e.month() => s.day().to_string(),
+        (PartialDate::Day(s), Some(PartialDate::Day(e)))
+            if s.year() == e.year() && s.month() == e.month() =>
+        {
+            s.day().to_string()
+        }
         (PartialDate::Day(s), Some(PartialDate::Day(e))) if s.year() == e.year() => {
             let full = crate::dates::long(*s);
-            full.rsplit_once(' ').map_or(full.clone(), |(day_month, _)| day_month.to_string())
+            full.rsplit_once(' ')
+                .map_or(full.clone(), |(day_month, _)| day_month.to_string())
         }
         _ => start.to_string(),
     }

@@ -42,7 +42,10 @@ fn date_problem(doc: &Document, path: &YamlPath, written: &str, err: DateError) 
                 path,
                 format!("`{field}: {written}` is not a real date: {why}."),
             )
-            .help(format!("Check the day and month.{} {DATE_HELP}", day_first_note(written))),
+            .help(format!(
+                "Check the day and month.{} {DATE_HELP}",
+                day_first_note(written)
+            )),
         DateError::NotADate => doc
             .error_at(
                 path,
@@ -139,9 +142,16 @@ pub fn colour(
 
 /// A colour that text is drawn on (header bar, status tag): warns when neither white nor
 /// black text on it reaches the WCAG AA contrast of 4.5:1.
-pub fn background_colour(doc: &Document, path: &YamlPath, written: &str, problems: &mut Vec<Diagnostic>) -> Option<String> {
+pub fn background_colour(
+    doc: &Document,
+    path: &YamlPath,
+    written: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let hex = colour(doc, path, written, problems)?;
-    if let Some(ratio) = crate::colour::best_text_contrast(&hex).filter(|r| *r < crate::colour::AA_TEXT) {
+    if let Some(ratio) =
+        crate::colour::best_text_contrast(&hex).filter(|r| *r < crate::colour::AA_TEXT)
+    {
         problems.push(
             doc.warning_at(path, format!("Text on the colour {hex} would have a contrast of only {ratio:.1}:1; WCAG 2.2 AA needs at least 4.5:1, so some readers could not read it."))
                 .help("Choose a darker or lighter shade. A contrast checker (such as WebAIM's) shows the ratio as you try colours."),

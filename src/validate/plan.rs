@@ -190,7 +190,8 @@ fn read_statuses(doc: &Document, raw: &[RawStatus], problems: &mut Vec<Diagnosti
         statuses.push(Status {
             key: s.key.clone(),
             label: s.label.clone(),
-            colour: background_colour(doc, &path.key("colour"), &s.colour, problems).unwrap_or_default(),
+            colour: background_colour(doc, &path.key("colour"), &s.colour, problems)
+                .unwrap_or_default(),
             meaning: text(s.meaning.clone()),
             complete: s.complete,
             delayed: s.delayed,

@@ -7,7 +7,9 @@ use scraper::{ElementRef, Html, Selector};
 use waymark::{BuildOptions, Links};
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn repo_root() -> PathBuf {
@@ -27,18 +29,33 @@ impl Built {
 
     pub fn page(&self, url: &str) -> Page {
         let rel = url.trim_start_matches('/');
-        let file = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+        let file = if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        };
         let path = self.out().join(&file);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("no page at {url} ({}): {e}", path.display()));
-        Page { html: Html::parse_document(&text) }
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("no page at {url} ({}): {e}", path.display()));
+        Page {
+            html: Html::parse_document(&text),
+        }
     }
 }
 
 pub fn build(root: &Path, links: Links) -> Built {
     let dir = tempfile::tempdir().expect("temp dir");
-    let options = BuildOptions { output: Some(dir.path().join("public")), links, ..BuildOptions::new(root) };
+    let options = BuildOptions {
+        output: Some(dir.path().join("public")),
+        links,
+        ..BuildOptions::new(root)
+    };
     let outcome = waymark::build(&options).expect("build runs");
-    assert!(outcome.pages > 0, "build failed: {:#?}", outcome.diagnostics);
+    assert!(
+        outcome.pages > 0,
+        "build failed: {:#?}",
+        outcome.diagnostics
+    );
     Built { dir, outcome }
 }
 
@@ -48,9 +65,17 @@ pub struct Page {
 
 /// Text as a reader sees it: tags gone, whitespace folded.
 pub fn text_of(el: ElementRef<'_>) -> String {
-    let folded = el.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = el
+        .text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     // Joining text nodes with spaces separates blocks; punctuation after an inline element closes up again.
-    [" ,", " .", " ;", " :", " )"].iter().fold(folded, |t, p| t.replace(p, &p[1..]))
+    [" ,", " .", " ;", " :", " )"]
+        .iter()
+        .fold(folded, |t, p| t.replace(p, &p[1..]))
 }
 
 impl Page {
@@ -61,7 +86,12 @@ impl Page {
 
     pub fn one(&self, css: &str) -> ElementRef<'_> {
         let found = self.all(css);
-        assert_eq!(found.len(), 1, "expected one `{css}`, found {}", found.len());
+        assert_eq!(
+            found.len(),
+            1,
+            "expected one `{css}`, found {}",
+            found.len()
+        );
         found[0]
     }
 
