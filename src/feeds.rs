@@ -31,6 +31,7 @@ pub fn full_address(site: &Site, path: &str) -> Option<String> {
     is_full_address(&site.config.base_url).then(|| page_address(site, path))
 }
 
+/// Escapes text for XML and HTML alike (`&apos;` is valid in both).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

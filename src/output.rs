@@ -103,6 +103,31 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
+/// Staging folders left by builds that were killed part-way: Waymark's own, named after
+/// the output and a process that no longer runs. Only Linux can tell a live process here.
+fn remove_abandoned(parent: &Path, name: &str) {
+    let prefixes = [
+        format!(".{name}.waymark-new-"),
+        format!(".{name}.waymark-old-"),
+    ];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()));
+        let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        if cfg!(target_os = "linux") && !alive && entry.path().is_dir() {
+            fs::remove_dir_all(entry.path()).ok();
+        }
+    }
+}
+
 impl Staging {
     pub fn new(output: &Path) -> Result<Self> {
         let parent = output
@@ -115,6 +140,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        remove_abandoned(parent, &name);
         let dir = parent.join(format!(".{name}.waymark-new-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).ok();
@@ -216,6 +242,19 @@ mod tests {
         assert!(check_output_folder(root, &root.join("themes")).is_err());
         assert!(check_output_folder(root, &root.join("content/../public")).is_ok());
         assert!(check_output_folder(root, &root.join("public/../content")).is_err());
+    }
+
+    #[test]
+    fn clears_staging_folders_left_by_killed_builds_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let dead = dir.path().join(".public.waymark-new-4000000000");
+        let mine = dir.path().join(".other.waymark-new-4000000000");
+        fs::create_dir_all(&dead).unwrap();
+        fs::create_dir_all(&mine).unwrap();
+        let _staging = Staging::new(&out).unwrap();
+        assert!(!dead.exists(), "a dead build's staging folder is removed");
+        assert!(mine.exists(), "another output's folder is left alone");
     }
 
     #[test]

@@ -5,31 +5,43 @@ use crate::model::Html;
 
 /// Paragraphs and list items on their own lines, list items marked `- `, no markup.
 pub fn lines(html: &Html) -> String {
+    first_lines(html, usize::MAX)
+}
+
+/// The first lines of [`lines`], for callers that keep only the start of a long text:
+/// reading stops at the first line break after `enough` bytes of text. Up to a line
+/// break the text made so far is the start of the whole, so the lines are exactly the
+/// ones `lines` begins with.
+pub fn first_lines(html: &Html, enough: usize) -> String {
     let mut out = String::with_capacity(html.0.len());
     let mut rest = html.0.as_str();
     while let Some(start) = rest.find('<') {
-        out.push_str(&decode(&rest[..start]));
+        decode_into(&mut out, &rest[..start]);
         let Some(end) = rest[start..].find('>') else {
             // A lone `<` is text (the sanitiser would have escaped it, but be safe).
-            out.push_str(&decode(&rest[start..]));
+            decode_into(&mut out, &rest[start..]);
             rest = "";
             break;
         };
         push_break(&mut out, &rest[start + 1..start + end]);
         rest = &rest[start + end + 1..];
+        if out.len() >= enough && out.ends_with('\n') {
+            return tidy(&out);
+        }
     }
-    out.push_str(&decode(rest));
+    decode_into(&mut out, rest);
     tidy(&out)
 }
 
 /// One line, whitespace collapsed: for search entries and meta descriptions.
 pub fn one_line(html: &Html) -> String {
-    collapse(&lines(html))
+    // `lines` has already collapsed each line: joining them is all that is left.
+    lines(html).replace('\n', " ")
 }
 
 /// `text` cut to at most `max` characters at a word boundary, with an ellipsis if cut.
 pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    if text.chars().nth(max).is_none() {
         return text.to_string();
     }
     let cut: String = text.chars().take(max.saturating_sub(1)).collect();
@@ -41,42 +53,73 @@ pub fn shorten(text: &str, max: usize) -> String {
 }
 
 pub fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    push_collapsed(&mut out, text);
+    out
+}
+
+/// Appends the words of `text` to `out`, one space between them.
+fn push_collapsed(out: &mut String, text: &str) {
+    let start = out.len();
+    for word in text.split_whitespace() {
+        if out.len() > start {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
 }
 
 /// Block-level tags end a line; a list item starts one with `- `.
 fn push_break(out: &mut String, tag: &str) {
-    let name: String = tag
-        .trim_start_matches('/')
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let name = tag.trim_start_matches('/');
+    let name = &name[..name.bytes().take_while(u8::is_ascii_alphanumeric).count()];
+    let is = |names: &[&str]| names.iter().any(|n| name.eq_ignore_ascii_case(n));
     let closing = tag.starts_with('/');
-    match name.as_str() {
-        "li" if !closing => out.push_str("\n- "),
-        "br" => out.push('\n'),
-        "p" | "div" | "ul" | "ol" | "li" | "blockquote" | "tr" | "table" | "pre" | "h1" | "h2"
-        | "h3" | "h4" | "h5" | "h6" => out.push('\n'),
-        "td" | "th" if closing => out.push(' '),
-        _ => {}
+    if is(&["li"]) && !closing {
+        out.push_str("\n- ");
+    } else if is(&[
+        "br",
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "tr",
+        "table",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+    ]) {
+        out.push('\n');
+    } else if is(&["td", "th"]) && closing {
+        out.push(' ');
     }
 }
 
+/// Each line collapsed; empty lines and lone list markers dropped.
 fn tidy(text: &str) -> String {
-    text.lines()
-        .map(collapse)
-        .filter(|l| !l.is_empty() && l != "-")
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let kept = out.len();
+        if kept > 0 {
+            out.push('\n');
+        }
+        let start = out.len();
+        push_collapsed(&mut out, line);
+        if matches!(&out[start..], "" | "-") {
+            out.truncate(kept);
+        }
+    }
+    out
 }
 
 /// The character references an HTML serialiser writes, plus any numeric one.
-fn decode(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
+fn decode_into(out: &mut String, text: &str) {
     let mut rest = text;
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
@@ -93,7 +136,6 @@ fn decode(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 fn entity(name: &str) -> Option<char> {
@@ -138,7 +180,9 @@ mod tests {
 
     #[test]
     fn stray_ampersands_and_unknown_entities_are_kept() {
-        assert_eq!(decode("A & B &bogus; &#x41;"), "A & B &bogus; A");
+        let mut out = String::new();
+        decode_into(&mut out, "A & B &bogus; &#x41;");
+        assert_eq!(out, "A & B &bogus; A");
     }
 
     #[test]
@@ -148,5 +192,20 @@ mod tests {
             shorten("Increase social work capacity by eight posts", 20),
             "Increase social…"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_lines_are_the_start_of_lines(
+            html in "(<p>|</p>|<li>|</li>|<br>|</td>|\n| |&amp;|-|word){0,60}",
+            enough in 0usize..60,
+        ) {
+            let html = Html(html);
+            let (first, all) = (first_lines(&html, enough), lines(&html));
+            proptest::prop_assert!(
+                first == all || first.is_empty() || all.starts_with(&format!("{first}\n")),
+                "{first:?} is not the start of {all:?}"
+            );
+        }
     }
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Html, Site};
-use crate::plain_text::{collapse, one_line, shorten};
+use crate::plain_text::{collapse, first_lines, one_line, shorten};
 use crate::render::views::{action_url, area_url, inspection_url, page_url, plan_url, report_url};
 use crate::render::Links;
 
@@ -55,6 +55,18 @@ fn text(parts: &[&str]) -> String {
 
 fn html(h: &Html) -> String {
     one_line(h)
+}
+
+/// A long body as one line, read only as far as an entry needs: its first lines are
+/// exactly those of the whole, so when they hold more than TEXT_CHARS characters, [`text`]
+/// keeps the same words as from the whole body. Only for the last part given to `text`.
+fn opening(h: &Html) -> String {
+    let start = first_lines(h, 2 * TEXT_CHARS).replace('\n', " ");
+    if start.chars().nth(TEXT_CHARS).is_some() {
+        start
+    } else {
+        one_line(h)
+    }
 }
 
 pub fn index(site: &Site, links: Links) -> Index {
@@ -110,7 +122,7 @@ pub fn index(site: &Site, links: Links) -> Index {
                 i.framework.as_deref().unwrap_or(""),
                 &html(&i.headline),
                 &html(&i.areas_covered),
-                &html(&i.body),
+                &opening(&i.body),
             ]),
         );
     }
@@ -122,7 +134,7 @@ pub fn index(site: &Site, links: Links) -> Index {
             text(&[
                 r.summary.as_deref().unwrap_or(""),
                 r.meeting.as_deref().unwrap_or(""),
-                &html(&r.body),
+                &opening(&r.body),
             ]),
         );
     }
@@ -131,7 +143,7 @@ pub fn index(site: &Site, links: Links) -> Index {
             p.title.clone(),
             page_url(p),
             "Page",
-            text(&[p.summary.as_deref().unwrap_or(""), &html(&p.body)]),
+            text(&[p.summary.as_deref().unwrap_or(""), &opening(&p.body)]),
         );
     }
     Index {
@@ -159,5 +171,19 @@ mod tests {
         let js = script(&index).unwrap();
         assert!(!js.contains('<'));
         assert!(js.starts_with("window.waymarkSearchIndex={"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_long_body_read_in_part_gives_the_same_text(
+            body in "(<p>(word |&amp; |é |xxxxxxxxxxxxxx |<em>em</em>|  |\n){1,60}</p>\n|<ul>\n<li>a b</li>\n<li></li>\n</ul>\n|<p>-</p>\n|<br>|<table><tr><td>c</td><th>d</th></tr></table>\n){0,30}",
+            summary in "(s |  ){0,5}",
+        ) {
+            let body = Html(body);
+            proptest::prop_assert_eq!(
+                text(&[&summary, "", &opening(&body)]),
+                text(&[&summary, "", &one_line(&body)])
+            );
+        }
     }
 }

@@ -243,7 +243,7 @@ fn a_broken_file_shows_an_overlay_naming_it_until_it_is_fixed() {
     );
     assert!(broken
         .body
-        .contains("`status: complet` is not in this plan&#39;s status key."));
+        .contains("`status: complet` is not in this plan&apos;s status key."));
     assert!(
         broken.body.contains("2 of 7 actions completed"),
         "the last good page is under it"

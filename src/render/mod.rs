@@ -6,7 +6,6 @@ mod publishing;
 pub mod theme;
 pub mod views;
 
-
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -610,4 +609,3 @@ fn accessibility_page(site: &Site) -> Context {
     ctx.insert("extra", &extra);
     ctx
 }
-

@@ -1,6 +1,7 @@
 //! What serve mode adds to pages: the live-reload script tag and, while the last change
 //! broke the build, an accessible message naming each problem over the last good page.
 
+use crate::feeds::escape;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -130,21 +131,6 @@ pub fn error_page(generation: &str, problems: &[Problem]) -> String {
         <title>The site could not be built – Waymark</title>\n</head>\n<body>\n<main>\n\
         <h1>The site could not be built</h1>\n</main>\n</body>\n</html>\n";
     inject(page, generation, problems)
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
