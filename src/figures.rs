@@ -168,68 +168,18 @@ fn normalise_domain(domain: &str) -> String {
 mod tests {
     use super::*;
     use crate::dates::Due;
-    use crate::model::{Html, Outcome};
 
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
-
-    fn status(key: &str, complete: bool, delayed: bool) -> Status {
-        Status {
-            key: key.into(),
-            label: key.into(),
-            colour: "#000000".into(),
-            meaning: None,
-            complete,
-            delayed,
-        }
-    }
+    use crate::model::sample::{self, day};
 
     fn action(id: &str, status: Option<usize>, due: Option<Due>) -> Action {
         Action {
-            id: id.into(),
-            slug: id.into(),
-            text: Html::default(),
-            responsible: None,
             due,
-            status,
-            source_status: None,
-            progress: Html::default(),
-            impact: Html::default(),
-            delay: None,
-            history: vec![],
-            editorial_note: Html::default(),
+            ..sample::action(id, status)
         }
     }
 
     fn plan(actions: Vec<Action>) -> Plan {
-        Plan {
-            slug: "p".into(),
-            title: "P".into(),
-            responds_to: None,
-            as_at: day(2023, 1, 1),
-            summary: None,
-            introduction: Html::default(),
-            governance: Html::default(),
-            statuses: vec![
-                status("completed", true, false),
-                status("on-track", false, false),
-                status("delayed", false, true),
-            ],
-            status_notes: Html::default(),
-            editorial_note: Html::default(),
-            areas: vec![PriorityArea {
-                number: 1,
-                slug: "a".into(),
-                title: "A".into(),
-                summary: None,
-                editorial_note: Html::default(),
-                outcomes: vec![Outcome {
-                    text: Html::default(),
-                    actions,
-                }],
-            }],
-        }
+        sample::plan(day(2023, 1, 1), actions)
     }
 
     #[test]

@@ -185,22 +185,8 @@ pub fn changes_since_previous(plan: &Plan) -> Option<Changes<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Delay, Html, Outcome, Status, StatusUpdate};
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
-
-    fn status(key: &str, complete: bool) -> Status {
-        Status {
-            key: key.into(),
-            label: key.into(),
-            colour: "#000000".into(),
-            meaning: None,
-            complete,
-            delayed: key == "delayed",
-        }
-    }
+    use crate::model::sample::{self, day};
+    use crate::model::{Delay, Html, StatusUpdate};
 
     fn update(date: NaiveDate, status: usize) -> StatusUpdate {
         StatusUpdate {
@@ -213,50 +199,14 @@ mod tests {
 
     fn action(id: &str, status: Option<usize>, history: Vec<StatusUpdate>) -> Action {
         Action {
-            id: id.into(),
-            slug: id.into(),
-            text: Html::default(),
-            responsible: None,
-            due: None,
-            status,
-            source_status: None,
-            progress: Html::default(),
-            impact: Html::default(),
-            delay: None,
             history,
-            editorial_note: Html::default(),
+            ..sample::action(id, status)
         }
     }
 
     /// Statuses: 0 completed, 1 on-track, 2 delayed. As at 1 March 2023.
     fn plan(actions: Vec<Action>) -> Plan {
-        Plan {
-            slug: "p".into(),
-            title: "P".into(),
-            responds_to: None,
-            as_at: day(2023, 3, 1),
-            summary: None,
-            introduction: Html::default(),
-            governance: Html::default(),
-            statuses: vec![
-                status("completed", true),
-                status("on-track", false),
-                status("delayed", false),
-            ],
-            status_notes: Html::default(),
-            editorial_note: Html::default(),
-            areas: vec![PriorityArea {
-                number: 1,
-                slug: "a".into(),
-                title: "A".into(),
-                summary: None,
-                editorial_note: Html::default(),
-                outcomes: vec![Outcome {
-                    text: Html::default(),
-                    actions,
-                }],
-            }],
-        }
+        sample::plan(day(2023, 3, 1), actions)
     }
 
     fn ids(list: &[StatusChange<'_>]) -> Vec<String> {

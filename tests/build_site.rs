@@ -1,6 +1,7 @@
 //! Builds the fixture site and reads the pages back as a reader would.
 
 mod common;
+use common::copy_dir;
 
 use common::{build, fixture, text_of, Built};
 use waymark::Links;
@@ -280,18 +281,4 @@ fn a_site_overrides_single_theme_files() {
             .contains("Children's services improvement"),
         "other templates still the theme's"
     );
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

@@ -2,6 +2,9 @@
 //! sites that work under a sub-path and from disk. Builds tests/fixtures/publishing (a plan
 //! reported three times, published under a path) and reads the output back.
 
+mod common;
+use common::copy_dir;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -86,18 +89,6 @@ fn fixture_with_base_url(name: &str, base_url: &str) -> tempfile::TempDir {
         .join("\n");
     fs::write(&site, text).expect("write site.yaml");
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk fixture");
-        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {

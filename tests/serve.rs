@@ -1,6 +1,9 @@
 //! `waymark serve`, driven as a browser would: the real binary on a free loopback port,
 //! plain HTTP requests, files edited on disk while it runs.
 
+mod common;
+use common::copy_dir;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -137,19 +140,6 @@ fn first_url(stdout: std::process::ChildStdout) -> Option<String> {
         }
     });
     rx.recv_timeout(PATIENCE).ok()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 struct Reply {

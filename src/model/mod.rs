@@ -2,6 +2,8 @@
 
 pub mod inspection;
 pub mod plan;
+#[cfg(test)]
+pub mod sample;
 pub mod writing;
 
 pub use inspection::{Grade, Inspection, InspectionKind, Judgement, When};
