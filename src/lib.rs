@@ -44,6 +44,9 @@ pub struct BuildOptions {
     /// Stands in for the as-at date when site.yaml has none; today when None.
     pub today: Option<NaiveDate>,
     pub links: Links,
+    /// Publishes at this address in place of site.yaml's `base_url` (staging and live
+    /// copies of one site).
+    pub base_url: Option<String>,
 }
 
 impl BuildOptions {
@@ -112,7 +115,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
     let theme = render::Theme::load(&options.root)
         .map_err(|p| diagnostics.extend(p))
         .ok();
-    let (Some(site), Some(theme)) = (site, theme) else {
+    let (Some(mut site), Some(theme)) = (site, theme) else {
         return Ok(Outcome {
             site: None,
             diagnostics: diagnostics.sorted(),
@@ -125,6 +128,9 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
             diagnostics: diagnostics.sorted(),
             pages: 0,
         });
+    }
+    if let Some(url) = &options.base_url {
+        site.config.set_base_url(url);
     }
     let staging = output::Staging::new(&output)?;
     match render::render_site(&site, &theme, options.links, &staging) {

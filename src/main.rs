@@ -31,6 +31,9 @@ enum Command {
         /// Write links that work when the site is opened straight from disk.
         #[arg(long)]
         relative: bool,
+        /// Publish at this address instead of site.yaml's base_url.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Check the content and templates without writing anything.
     Check {
@@ -127,9 +130,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             site,
             output,
             relative,
+            base_url,
         } => {
             let options = BuildOptions {
                 output,
+                base_url,
                 links: if relative {
                     Links::Relative
                 } else {

@@ -165,6 +165,14 @@ fn read_accessibility(
     }
 }
 
+impl SiteConfig {
+    /// Moves the site to another address, as `build --base-url` does.
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = normalise_base_url(url);
+        self.base_path = base_path(&self.base_url);
+    }
+}
+
 fn normalise_base_url(url: &str) -> String {
     let url = url.trim();
     if url.ends_with('/') {

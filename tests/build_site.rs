@@ -282,3 +282,23 @@ fn a_site_overrides_single_theme_files() {
         "other templates still the theme's"
     );
 }
+
+#[test]
+fn base_url_can_be_set_when_building() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = waymark::BuildOptions {
+        output: Some(dir.path().join("public")),
+        base_url: Some("https://staging.example.org/sub".into()),
+        ..waymark::BuildOptions::new(fixture("basic"))
+    };
+    let outcome = waymark::build(&options).unwrap();
+    assert!(outcome.pages > 0);
+    let home = std::fs::read_to_string(dir.path().join("public/index.html")).unwrap();
+    assert!(home.contains("href=\"/sub/style.css\""));
+    assert!(home.contains("<link rel=\"canonical\" href=\"https://staging.example.org/sub/\">"));
+    let sitemap = std::fs::read_to_string(dir.path().join("public/sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://staging.example.org/sub/plans/demo/</loc>"),
+        "{sitemap}"
+    );
+}

@@ -216,10 +216,7 @@ fn relative_links(html: &str) -> String {
         let (before, after) = rest.split_at(i + 6);
         out.push_str(before);
         let end = after.find('"').unwrap_or(after.len());
-        // Tera's autoescaping writes `/` as `&#x2F;`; read it back, or no folder link
-        // would be seen to end in `/`.
-        let decoded = after[..end].replace("&#x2F;", "/");
-        let url = decoded.as_str();
+        let url = &after[..end];
         let local = !url.contains("://")
             && !url.starts_with("mailto:")
             && !url.starts_with("tel:")

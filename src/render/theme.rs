@@ -92,6 +92,9 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's own escaping also turns `/` into `&#x2F;`, which is safe but makes every
+        // address unreadable in the page source; escaping the five markup characters suffices.
+        tera.set_escape_fn(crate::feeds::escape);
         let sources = texts
             .iter()
             .map(|(n, (_, p))| (n.clone(), p.clone()))
