@@ -83,9 +83,14 @@ struct RawAccessibility {
 }
 
 /// Reads site.yaml. `today` stands in for `as_at` when the file does not give one.
-pub fn read(doc: &Document, today: NaiveDate) -> Result<SiteConfig, Vec<Diagnostic>> {
+/// Warnings (a colour too weak for text on it) go to `found` beside the config; errors
+/// leave no config.
+pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
     let root = YamlPath::root();
-    let raw: RawSite = doc.read(&root, "site.yaml").map_err(|d| vec![d])?;
+    let raw: RawSite = doc
+        .read(&root, "site.yaml")
+        .map_err(|d| found.push(d))
+        .ok()?;
     let mut problems = Vec::new();
     let as_at =
         date_field(doc, &root.key("as_at"), raw.as_at.as_ref(), &mut problems).unwrap_or(today);
@@ -102,8 +107,10 @@ pub fn read(doc: &Document, today: NaiveDate) -> Result<SiteConfig, Vec<Diagnost
         .accessibility
         .map(|a| read_accessibility(doc, a, &mut problems))
         .unwrap_or_default();
-    if !problems.iter().any(Diagnostic::is_error) {
-        return Ok(SiteConfig {
+    let failed = problems.iter().any(Diagnostic::is_error);
+    found.extend(problems);
+    if !failed {
+        return Some(SiteConfig {
             organisation: raw.organisation,
             title: raw.title,
             description: raw.description,
@@ -118,7 +125,7 @@ pub fn read(doc: &Document, today: NaiveDate) -> Result<SiteConfig, Vec<Diagnost
             accessibility,
         });
     }
-    Err(problems)
+    None
 }
 
 fn read_grades(doc: &Document, raw: &[RawGrade], problems: &mut Vec<Diagnostic>) -> Vec<Grade> {

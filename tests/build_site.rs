@@ -302,3 +302,38 @@ fn base_url_can_be_set_when_building() {
         "{sitemap}"
     );
 }
+
+#[test]
+fn a_brand_colour_too_weak_for_text_gets_a_warning_and_the_site_still_builds() {
+    let dir = common::copy_of("basic");
+    let site_yaml = dir.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&site_yaml).unwrap();
+    std::fs::write(
+        &site_yaml,
+        text.replace(
+            "contact_email:",
+            "branding:\n  colour: \"#777777\"\ncontact_email:",
+        ),
+    )
+    .unwrap();
+    let built = build(dir.path(), Links::Rooted);
+    let warnings: Vec<_> = built
+        .outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == waymark::Severity::Warning)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].message.contains("contrast of only 4.48:1"),
+        "{}",
+        warnings[0].message
+    );
+    assert!(built
+        .page("/")
+        .one("header")
+        .value()
+        .attr("class")
+        .unwrap_or("")
+        .contains("header--branded"));
+}

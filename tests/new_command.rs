@@ -268,7 +268,7 @@ fn a_title_yaml_would_misread_is_kept_as_written() {
     let slug = page.file_stem().unwrap().to_str().unwrap();
     let html = std::fs::read_to_string(public.join(slug).join("index.html")).unwrap();
     assert!(
-        html.contains("Help: #1 &amp; &#x27;quotes&#x27;")
+        html.contains("Help: #1 &amp; &apos;quotes&apos;")
             || html.contains("Help: #1 &amp; 'quotes'"),
         "{html}"
     );

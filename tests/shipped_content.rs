@@ -373,3 +373,39 @@ fn the_shipped_site_builds_every_page_kind() {
         assert_eq!(site.page(url).all("h1").len(), 1, "{url}");
     }
 }
+
+#[test]
+fn no_page_weighs_over_100_kb_with_its_css_and_scripts() {
+    let site = common::build(&common::repo_root(), waymark::Links::Rooted);
+    let out = site.out();
+    let mut heaviest = (0, String::new());
+    for entry in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let assets = scraper::Selector::parse("link[rel=stylesheet], script[src]").unwrap();
+        let mut bytes = html.len() as u64;
+        for el in doc.select(&assets) {
+            let href = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            let file = out.join(href.trim_start_matches('/'));
+            bytes += std::fs::metadata(&file)
+                .unwrap_or_else(|_| panic!("{href} is missing"))
+                .len();
+        }
+        if bytes > heaviest.0 {
+            heaviest = (bytes, entry.path().display().to_string());
+        }
+    }
+    assert!(heaviest.0 > 10_000, "the sizes were measured");
+    assert!(
+        heaviest.0 <= 100 * 1024,
+        "{} weighs {} bytes",
+        heaviest.1,
+        heaviest.0
+    );
+}

@@ -153,7 +153,7 @@ pub fn background_colour(
         crate::colour::best_text_contrast(&hex).filter(|r| *r < crate::colour::AA_TEXT)
     {
         problems.push(
-            doc.warning_at(path, format!("Text on the colour {hex} would have a contrast of only {ratio:.1}:1; WCAG 2.2 AA needs at least 4.5:1, so some readers could not read it."))
+            doc.warning_at(path, format!("Text on the colour {hex} would have a contrast of only {ratio:.2}:1; WCAG 2.2 AA needs at least 4.5:1, so some readers could not read it."))
                 .help("Choose a darker or lighter shade. A contrast checker (such as WebAIM's) shows the ratio as you try colours."),
         );
     }

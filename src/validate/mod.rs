@@ -149,9 +149,10 @@ fn read_config(
         );
         return None;
     };
-    site_config::read(&site.doc, today)
-        .map_err(|ds| problems.extend(ds))
-        .ok()
+    let mut found = Vec::new();
+    let config = site_config::read(&site.doc, today, &mut found);
+    problems.extend(found);
+    config
 }
 
 /// Where each file is published; two files at one address is an error. Files that failed
