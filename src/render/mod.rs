@@ -84,10 +84,15 @@ pub fn render_site(
     staging: &Staging,
 ) -> Result<usize, Vec<Diagnostic>> {
     let jobs = jobs(site);
-    let rendered: Vec<Result<String, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| render_one(site, theme, links, job, staging))
-        .collect();
+    // The search index needs no page: it is made while the pages are rendered.
+    let (rendered, index) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|job| render_one(site, theme, links, job, staging))
+                .collect::<Vec<Result<String, Diagnostic>>>()
+        },
+        || crate::search::index(site, links),
+    );
     let mut paths = Vec::with_capacity(rendered.len());
     let mut problems = Vec::new();
     for r in rendered {
@@ -100,7 +105,7 @@ pub fn render_site(
         return Err(problems);
     }
     paths.retain(|p| p != "404.html");
-    write_publishing_files(site, links, &paths, staging).map_err(|d| vec![d])?;
+    write_publishing_files(site, &index, &paths, staging).map_err(|d| vec![d])?;
     theme
         .write_static(staging)
         .map_err(|e| vec![Diagnostic::error("static", format!("{e:#}"))])?;
@@ -114,7 +119,7 @@ pub fn render_site(
 /// from templates. `pages` are the addresses of the pages, for the sitemap.
 fn write_publishing_files(
     site: &Site,
-    links: Links,
+    index: &crate::search::Index,
     pages: &[String],
     staging: &Staging,
 ) -> Result<(), Diagnostic> {
@@ -125,8 +130,7 @@ fn write_publishing_files(
             .into_iter()
             .map(|(p, text)| (p, text.into_bytes())),
     );
-    let index = crate::search::script(&crate::search::index(site, links))
-        .map_err(|e| fail(crate::search::INDEX_PATH, e))?;
+    let index = crate::search::script(index).map_err(|e| fail(crate::search::INDEX_PATH, e))?;
     files.push((crate::search::INDEX_PATH.to_string(), index.into_bytes()));
     for (path, bytes) in files {
         staging.write(&path, &bytes).map_err(|e| {
@@ -358,7 +362,11 @@ fn page(site: &Site, job: &Job<'_>) -> (String, &'static str, Context) {
             );
             ctx.insert(
                 "reports",
-                &site.reports.iter().map(report_view).collect::<Vec<_>>(),
+                &site
+                    .reports
+                    .iter()
+                    .map(report_list_item)
+                    .collect::<Vec<_>>(),
             );
             ("reports/".into(), "reports.html", ctx)
         }

@@ -513,6 +513,31 @@ pub struct ReportView<'a> {
     pub body: &'a Html,
 }
 
+/// A report in the list of reports: all but its text, which only its own page shows, so
+/// that a list of thousands of reports does not copy every text into one page's view.
+#[derive(Serialize)]
+pub struct ReportListItem<'a> {
+    pub url: String,
+    pub title: &'a str,
+    pub date: DateView,
+    pub meeting: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub source: Option<&'a str>,
+}
+
+pub fn report_list_item(r: &Report) -> ReportListItem<'_> {
+    ReportListItem {
+        url: report_url(r),
+        title: &r.title,
+        date: r.date.into(),
+        meeting: r.meeting.as_deref(),
+        author: r.author.as_deref(),
+        summary: r.summary.as_deref(),
+        source: r.source.as_deref(),
+    }
+}
+
 pub fn report_url(r: &Report) -> String {
     format!("reports/{}/", r.slug)
 }
