@@ -500,15 +500,11 @@ pub fn domain_table_view(site: &Site) -> DomainTableView<'_> {
     }
 }
 
+/// A report on its own page: the list item's facts and its text.
 #[derive(Serialize)]
 pub struct ReportView<'a> {
-    pub url: String,
-    pub title: &'a str,
-    pub date: DateView,
-    pub meeting: Option<&'a str>,
-    pub author: Option<&'a str>,
-    pub summary: Option<&'a str>,
-    pub source: Option<&'a str>,
+    #[serde(flatten)]
+    pub item: ReportListItem<'a>,
     pub editorial_note: &'a Html,
     pub body: &'a Html,
 }
@@ -544,13 +540,7 @@ pub fn report_url(r: &Report) -> String {
 
 pub fn report_view(r: &Report) -> ReportView<'_> {
     ReportView {
-        url: report_url(r),
-        title: &r.title,
-        date: r.date.into(),
-        meeting: r.meeting.as_deref(),
-        author: r.author.as_deref(),
-        summary: r.summary.as_deref(),
-        source: r.source.as_deref(),
+        item: report_list_item(r),
         editorial_note: &r.editorial_note,
         body: &r.body,
     }
