@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use waymark::{BuildOptions, Links, Outcome, Severity};
 
 #[derive(Parser)]
@@ -55,7 +55,7 @@ enum Command {
     /// Create a new content file with every field ready to fill in.
     New {
         /// What to create.
-        kind: NewKind,
+        kind: waymark::scaffold::Kind,
         /// Its title, in quotes.
         title: String,
         /// The plan a new priority area belongs to (its folder name in content/plans/).
@@ -91,16 +91,6 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum NewKind {
-    Report,
-    Visit,
-    Inspection,
-    Page,
-    Plan,
-    Area,
 }
 
 #[derive(Args)]
@@ -197,20 +187,12 @@ fn colour() -> bool {
 }
 
 fn new_file(
-    kind: NewKind,
+    kind: waymark::scaffold::Kind,
     title: &str,
     plan: Option<&str>,
     root: &Path,
 ) -> anyhow::Result<ExitCode> {
-    use waymark::scaffold::{create, Kind, NewFile};
-    let kind = match kind {
-        NewKind::Report => Kind::Report,
-        NewKind::Visit => Kind::Visit,
-        NewKind::Inspection => Kind::Inspection,
-        NewKind::Page => Kind::Page,
-        NewKind::Plan => Kind::Plan,
-        NewKind::Area => Kind::Area,
-    };
+    use waymark::scaffold::{create, NewFile};
     let request = NewFile {
         kind,
         title,

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use crate::routes::slugify;
 use crate::yaml::{self, YamlPath};
 
-/// The kinds of file `waymark new` makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The kinds of file `waymark new` makes; also the command's KIND argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
     Report,
     Visit,

@@ -2,10 +2,9 @@
 //! row or value that could not be mapped is reported, and nothing is replaced unasked.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, waymark};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -41,15 +40,6 @@ fn expected(name: &str) -> String {
 
 fn problem(row: usize, starts: &str) -> impl Fn(&Problem) -> bool + '_ {
     move |p: &Problem| p.row == row && p.message.starts_with(starts)
-}
-
-fn waymark(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap()
 }
 
 fn check(root: &Path) {

@@ -2,27 +2,13 @@
 //! passes `waymark check --strict` as made, and never replaces a file.
 
 mod common;
-use common::copy_dir;
+use common::waymark;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
-        dir.path(),
-    );
-    dir
-}
-
-fn waymark(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap()
+    common::copy_of("basic")
 }
 
 /// Runs `waymark new` and returns the file it made, relative to the site.

@@ -135,3 +135,13 @@ pub fn copy_of(name: &str) -> tempfile::TempDir {
     copy_dir(&fixture(name), dir.path());
     dir
 }
+
+/// Runs the real binary with `args` then `--root root`.
+pub fn waymark(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
