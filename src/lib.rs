@@ -23,6 +23,7 @@ pub mod search;
 pub mod serve;
 pub mod site_config;
 pub mod source;
+pub mod timings;
 pub mod validate;
 pub mod yaml;
 
@@ -94,13 +95,16 @@ pub fn check(options: &BuildOptions) -> Outcome {
 
 /// Reads and checks the content: the first half of `check` and `build`.
 pub fn load(root: &Path, today: NaiveDate) -> (Option<Site>, Diagnostics) {
+    timings::mark("start");
     let (files, read_problems) = source::read_content(root);
+    timings::mark("read content");
     if !root.join("content").is_dir() {
         // Without the folder every other message would be noise.
         return (None, Diagnostics::from(read_problems).sorted());
     }
     let unreadable: Vec<PathBuf> = read_problems.iter().map(|d| d.file.clone()).collect();
     let (site, mut diagnostics) = validate::site_with_unreadable(&files, &unreadable, today);
+    timings::mark("parse and validate");
     diagnostics.extend(read_problems);
     let site = site.filter(|_| !diagnostics.has_errors());
     (site, diagnostics.sorted())
@@ -132,10 +136,12 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
     if let Some(url) = &options.base_url {
         site.config.set_base_url(url);
     }
+    timings::mark("load theme");
     let staging = output::Staging::new(&output)?;
     match render::render_site(&site, &theme, options.links, &staging) {
         Ok(pages) => {
             staging.commit()?;
+            timings::mark("swap output in");
             Ok(Outcome {
                 site: Some(site),
                 diagnostics: diagnostics.sorted(),

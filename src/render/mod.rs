@@ -6,6 +6,8 @@ mod publishing;
 pub mod theme;
 pub mod views;
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
@@ -84,73 +86,126 @@ pub fn render_site(
     staging: &Staging,
 ) -> Result<usize, Vec<Diagnostic>> {
     let jobs = jobs(site);
-    // The search index needs no page: it is made while the pages are rendered.
-    let (rendered, index) = rayon::join(
+    // The data, feed and search files need no page, so they are made beside the pages.
+    let (rendered, publishing) = rayon::join(
         || {
             jobs.par_iter()
-                .map(|job| render_one(site, theme, links, job, staging))
-                .collect::<Vec<Result<String, Diagnostic>>>()
+                .map(|job| write_page(site, theme, links, job, staging))
+                .filter_map(Result::err)
+                .collect::<Vec<Diagnostic>>()
         },
-        || crate::search::index(site, links),
+        || {
+            publishing_files(site, links).and_then(|files| {
+                files
+                    .iter()
+                    .chain(&assets(site, theme)?)
+                    .try_for_each(|(path, bytes)| write_file(staging, path, bytes))
+            })
+        },
     );
-    let mut paths = Vec::with_capacity(rendered.len());
-    let mut problems = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(path) => paths.push(path),
-            Err(p) => problems.push(p),
-        }
+    crate::timings::mark("render pages and write files");
+    let mut problems = rendered;
+    problems.extend(publishing.err());
+    if problems.is_empty() {
+        Ok(jobs.len())
+    } else {
+        Err(problems)
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    paths.retain(|p| p != "404.html");
-    write_publishing_files(site, &index, &paths, staging).map_err(|d| vec![d])?;
-    theme
-        .write_static(staging)
-        .map_err(|e| vec![Diagnostic::error("static", format!("{e:#}"))])?;
+}
+
+fn write_file(staging: &Staging, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
     staging
-        .write("colours.css", theme::colours_css(site).as_bytes())
-        .map_err(|e| vec![Diagnostic::error("colours.css", format!("{e:#}"))])?;
-    Ok(jobs.len())
+        .write(path, bytes)
+        .map_err(|e| Diagnostic::error(path, format!("Could not write /{path}: {e:#}")))
 }
 
-/// The data files, feed, sitemap, robots.txt and search index: made from the model, not
-/// from templates. `pages` are the addresses of the pages, for the sitemap.
-fn write_publishing_files(
-    site: &Site,
-    index: &crate::search::Index,
-    pages: &[String],
-    staging: &Staging,
-) -> Result<(), Diagnostic> {
-    let fail = |what: &str, e: anyhow::Error| Diagnostic::error(what, format!("{e:#}"));
-    let mut files = crate::open_data::files(site).map_err(|e| fail("data", e))?;
-    files.extend(
-        crate::feeds::files(site, pages)
-            .into_iter()
-            .map(|(p, text)| (p, text.into_bytes())),
-    );
-    let index = crate::search::script(index).map_err(|e| fail(crate::search::INDEX_PATH, e))?;
-    files.push((crate::search::INDEX_PATH.to_string(), index.into_bytes()));
-    for (path, bytes) in files {
-        staging.write(&path, &bytes).map_err(|e| {
-            Diagnostic::error(path.clone(), format!("Could not write /{path}: {e:#}"))
-        })?;
-    }
-    Ok(())
-}
-
-/// Renders one page into `staging` and returns its address.
-fn render_one(
+fn write_page(
     site: &Site,
     theme: &Theme,
     links: Links,
     job: &Job<'_>,
     staging: &Staging,
+) -> Result<(), Diagnostic> {
+    let html = render_job(site, theme, links, job)?;
+    write_file(staging, &file_of(&address(job)), html.as_bytes())
+}
+
+/// Where a page's address is written: a folder's page is its index.html.
+fn file_of(address: &str) -> String {
+    if address.ends_with(".html") {
+        address.to_string()
+    } else {
+        format!("{address}index.html")
+    }
+}
+
+/// Every page by the file it is written to (`reports/x/index.html`), numbered for
+/// [`render_page`]: serve mode renders a page only when a browser asks for it.
+pub fn page_files(site: &Site) -> HashMap<String, usize> {
+    jobs(site)
+        .iter()
+        .enumerate()
+        .map(|(n, job)| (file_of(&address(job)), n))
+        .collect()
+}
+
+/// Renders page `n` of [`page_files`].
+pub fn render_page(
+    site: &Site,
+    theme: &Theme,
+    links: Links,
+    n: usize,
 ) -> Result<String, Diagnostic> {
-    let (path, template, ctx) = page(site, job);
+    let jobs = jobs(site);
+    let job = jobs
+        .get(n)
+        .ok_or_else(|| Diagnostic::error("site", format!("There is no page number {n}.")))?;
+    render_job(site, theme, links, job)
+}
+
+/// The stylesheets, scripts and other static files, and the colours stylesheet.
+pub fn assets(site: &Site, theme: &Theme) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let mut files = theme
+        .static_files()
+        .map_err(|e| Diagnostic::error("static", format!("{e:#}")))?;
+    files.push(("colours.css".into(), theme::colours_css(site).into_bytes()));
+    Ok(files)
+}
+
+/// The data files, feed, sitemap, robots.txt and search index: made from the model, not
+/// from templates.
+pub fn publishing_files(site: &Site, links: Links) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let fail = |what: &str, e: anyhow::Error| Diagnostic::error(what, format!("{e:#}"));
+    let (data, index) = rayon::join(
+        || crate::open_data::files(site),
+        || crate::search::index(site, links),
+    );
+    let mut files = data.map_err(|e| fail("data", e))?;
+    let pages: Vec<String> = jobs(site)
+        .iter()
+        .filter(|job| !matches!(job, Job::NotFound))
+        .map(address)
+        .collect();
+    files.extend(
+        crate::feeds::files(site, &pages)
+            .into_iter()
+            .map(|(p, text)| (p, text.into_bytes())),
+    );
+    let index = crate::search::script(&index).map_err(|e| fail(crate::search::INDEX_PATH, e))?;
+    files.push((crate::search::INDEX_PATH.to_string(), index.into_bytes()));
+    Ok(files)
+}
+
+/// Renders one page.
+fn render_job(
+    site: &Site,
+    theme: &Theme,
+    links: Links,
+    job: &Job<'_>,
+) -> Result<String, Diagnostic> {
+    let path = address(job);
+    let (template, mut ctx) = page(site, job);
     let root = root_for(site, links, &path);
-    let mut ctx = ctx;
     ctx.insert("root", &root);
     ctx.insert("path", &path);
     // A canonical address is only useful when it is a full one.
@@ -171,15 +226,7 @@ fn render_one(
     if links == Links::Relative {
         html = relative_links(&html);
     }
-    let file = if path.ends_with(".html") {
-        path.clone()
-    } else {
-        format!("{path}index.html")
-    };
-    staging
-        .write(&file, html.as_bytes())
-        .map_err(|e| Diagnostic::error(file.clone(), format!("Could not write /{file}: {e:#}")))?;
-    Ok(path)
+    Ok(html)
 }
 
 /// Every page gets a description for search engines and link previews: its own, else the
@@ -319,10 +366,30 @@ fn base(title: &str, description: Option<&str>, section: &str, crumbs: Vec<Crumb
     ctx
 }
 
-/// The page's address, its template and its view.
-fn page(site: &Site, job: &Job<'_>) -> (String, &'static str, Context) {
+/// The page's address, from the site's root.
+fn address(job: &Job<'_>) -> String {
     match *job {
-        Job::Home => (String::new(), "home.html", home(site)),
+        Job::Home => String::new(),
+        Job::Plans => "plans/".into(),
+        Job::Plan(plan) => plan_url(plan),
+        Job::Area(plan, area) => area_url(plan, area),
+        Job::Action(plan, _, action) => action_url(plan, action),
+        Job::Inspections => "inspections/".into(),
+        Job::Inspection(i) => inspection_url(i),
+        Job::Reports => "reports/".into(),
+        Job::Report(r) => report_url(r),
+        Job::Page(p) => page_url(p),
+        Job::Accessibility => "accessibility/".into(),
+        Job::Search => "search/".into(),
+        Job::Data => "data/".into(),
+        Job::NotFound => "404.html".into(),
+    }
+}
+
+/// The page's template and its view.
+fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
+    match *job {
+        Job::Home => ("home.html", home(site)),
         Job::Plans => {
             let mut ctx = base(
                 "Action plans",
@@ -334,25 +401,13 @@ fn page(site: &Site, job: &Job<'_>) -> (String, &'static str, Context) {
                 "plans",
                 &site.plans.iter().map(plan_summary).collect::<Vec<_>>(),
             );
-            ("plans/".into(), "plans.html", ctx)
+            ("plans.html", ctx)
         }
-        Job::Plan(plan) => (plan_url(plan), "plan.html", plan_page(site, plan)),
-        Job::Area(plan, area) => (area_url(plan, area), "area.html", area_page(plan, area)),
-        Job::Action(plan, area, action) => (
-            action_url(plan, action),
-            "action.html",
-            action_page(plan, area, action),
-        ),
-        Job::Inspections => (
-            "inspections/".into(),
-            "inspections.html",
-            inspections_page(site),
-        ),
-        Job::Inspection(i) => (
-            inspection_url(i),
-            "inspection.html",
-            inspection_page(site, i),
-        ),
+        Job::Plan(plan) => ("plan.html", plan_page(site, plan)),
+        Job::Area(plan, area) => ("area.html", area_page(plan, area)),
+        Job::Action(plan, area, action) => ("action.html", action_page(plan, area, action)),
+        Job::Inspections => ("inspections.html", inspections_page(site)),
+        Job::Inspection(i) => ("inspection.html", inspection_page(site, i)),
         Job::Reports => {
             let mut ctx = base(
                 "Progress reports",
@@ -368,7 +423,7 @@ fn page(site: &Site, job: &Job<'_>) -> (String, &'static str, Context) {
                     .map(report_list_item)
                     .collect::<Vec<_>>(),
             );
-            ("reports/".into(), "reports.html", ctx)
+            ("reports.html", ctx)
         }
         Job::Report(r) => {
             let mut ctx = base(
@@ -378,7 +433,7 @@ fn page(site: &Site, job: &Job<'_>) -> (String, &'static str, Context) {
                 crumbs(&[("Progress reports", "reports/".into())]),
             );
             ctx.insert("report", &report_view(r));
-            (report_url(r), "report.html", ctx)
+            ("report.html", ctx)
         }
         Job::Page(p) => {
             let mut ctx = base(
@@ -388,20 +443,12 @@ fn page(site: &Site, job: &Job<'_>) -> (String, &'static str, Context) {
                 crumbs(&[]),
             );
             ctx.insert("body", &p.body);
-            (page_url(p), "page.html", ctx)
+            ("page.html", ctx)
         }
-        Job::Accessibility => (
-            "accessibility/".into(),
-            "accessibility.html",
-            accessibility_page(site),
-        ),
-        Job::Search => ("search/".into(), "search.html", search_page(site)),
-        Job::Data => ("data/".into(), "data.html", data_page(site)),
-        Job::NotFound => (
-            "404.html".into(),
-            "404.html",
-            base("Page not found", None, "none", Vec::new()),
-        ),
+        Job::Accessibility => ("accessibility.html", accessibility_page(site)),
+        Job::Search => ("search.html", search_page(site)),
+        Job::Data => ("data.html", data_page(site)),
+        Job::NotFound => ("404.html", base("Page not found", None, "none", Vec::new())),
     }
 }
 

@@ -5,13 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::output::Staging;
 use crate::render::views::{grade_class, status_class};
 
 macro_rules! embedded {
@@ -141,14 +140,19 @@ impl Theme {
             .unwrap_or_else(|| PathBuf::from(template))
     }
 
-    pub fn write_static(&self, staging: &Staging) -> Result<usize> {
-        for (name, file) in &self.statics {
-            match file {
-                StaticFile::BuiltIn(text) => staging.write(name, text.as_bytes())?,
-                StaticFile::OnDisk(path) => staging.write(name, &std::fs::read(path)?)?,
-            }
-        }
-        Ok(self.statics.len())
+    /// The static files (stylesheets, scripts, images, documents) by their path in the site.
+    pub fn static_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        self.statics
+            .iter()
+            .map(|(name, file)| {
+                let bytes = match file {
+                    StaticFile::BuiltIn(text) => text.as_bytes().to_vec(),
+                    StaticFile::OnDisk(path) => std::fs::read(path)
+                        .with_context(|| format!("could not read {}", path.display()))?,
+                };
+                Ok((name.clone(), bytes))
+            })
+            .collect()
     }
 }
 

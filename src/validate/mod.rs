@@ -67,11 +67,13 @@ pub fn site_with_unreadable(
                 .flatten()
         })
         .collect();
+    crate::timings::mark("parse YAML");
     let config = read_config(&parsed, today, &mut problems);
     let routes = routes(&parsed, &failed, &mut problems);
     let Some(config) = config else {
         return (None, problems.sorted());
     };
+    crate::timings::mark("routes");
     let site = assemble(&parsed, config, &routes, &mut problems);
     let site = (!problems.has_errors()).then_some(site);
     (site, problems.sorted())
@@ -251,6 +253,7 @@ fn assemble(
             (item, found)
         })
         .collect();
+    crate::timings::mark("read items and Markdown");
     let (mut inspections, mut reports, mut pages) = (Vec::new(), Vec::new(), Vec::new());
     let mut areas: BTreeMap<String, Vec<(PriorityArea, PathBuf)>> = BTreeMap::new();
     let mut ids: BTreeMap<String, Vec<plan::IdPlace>> = BTreeMap::new();
