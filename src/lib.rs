@@ -12,6 +12,7 @@ pub mod figures;
 pub mod history;
 pub mod import;
 pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod open_data;
 pub mod output;
@@ -64,7 +65,7 @@ impl BuildOptions {
             .unwrap_or_else(|| self.root.join("public"))
     }
 
-    fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         self.today
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
@@ -95,15 +96,28 @@ pub fn check(options: &BuildOptions) -> Outcome {
 
 /// Reads and checks the content: the first half of `check` and `build`.
 pub fn load(root: &Path, today: NaiveDate) -> (Option<Site>, Diagnostics) {
-    timings::mark("start");
-    let (files, read_problems) = source::read_content(root);
+    load_reusing(root, today, None)
+}
+
+/// As [`load`], taking from `memo` what an earlier build of the same site made from
+/// unchanged files (serve mode), and keeping what it makes for the next.
+pub fn load_reusing(
+    root: &Path,
+    today: NaiveDate,
+    memo: Option<&memo::Memo>,
+) -> (Option<Site>, Diagnostics) {
+    if let Some(memo) = memo {
+        memo.begin();
+    }
+    timings::begin();
+    let (files, read_problems) = source::read_content(root, memo);
     timings::mark("read content");
     if !root.join("content").is_dir() {
         // Without the folder every other message would be noise.
         return (None, Diagnostics::from(read_problems).sorted());
     }
     let unreadable: Vec<PathBuf> = read_problems.iter().map(|d| d.file.clone()).collect();
-    let (site, mut diagnostics) = validate::site_with_unreadable(&files, &unreadable, today);
+    let (site, mut diagnostics) = validate::site_with_unreadable(&files, &unreadable, today, memo);
     timings::mark("parse and validate");
     diagnostics.extend(read_problems);
     let site = site.filter(|_| !diagnostics.has_errors());

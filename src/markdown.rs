@@ -1,6 +1,7 @@
 //! Markdown → safe HTML: links between content files become site addresses, raw HTML is
 //! sanitised, and every problem is reported with the bytes it came from.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -8,6 +9,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::Severity;
+use crate::memo::{From, Rendered};
 use crate::model::{Html, ROOT};
 use crate::routes::Routes;
 
@@ -24,9 +26,46 @@ pub struct Problem {
 pub struct Context<'a> {
     pub file: &'a Path,
     pub routes: &'a Routes,
+    /// For a file's body: which read of the file it is (see `SourceFile::read`) and where
+    /// it starts. That names the text exactly, so serve mode need not compare it.
+    pub cut_from: Option<(u64, usize)>,
 }
 
 pub fn render(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
+    let Some((kept, routes)) = ctx.routes.kept_markdown() else {
+        return render_afresh(markdown, ctx);
+    };
+    let mut hasher = DefaultHasher::new();
+    (routes, ctx.file.as_os_str()).hash(&mut hasher);
+    match ctx.cut_from {
+        Some(cut) => cut.hash(&mut hasher),
+        None => markdown.hash(&mut hasher),
+    }
+    let key = hasher.finish();
+    let same = |r: &Rendered| {
+        r.file == ctx.file
+            && match ctx.cut_from {
+                Some(cut) => r.from == From::Cut(cut),
+                None => matches!(&r.from, From::Text(t) if t == markdown),
+            }
+    };
+    if let Some(r) = kept.get(&key, same) {
+        return (r.html, r.problems);
+    }
+    let (html, problems) = render_afresh(markdown, ctx);
+    let rendered = Rendered {
+        file: ctx.file.to_path_buf(),
+        from: ctx
+            .cut_from
+            .map_or_else(|| From::Text(markdown.to_string()), From::Cut),
+        html: html.clone(),
+        problems: problems.clone(),
+    };
+    kept.put(key, rendered);
+    (html, problems)
+}
+
+fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
     if markdown.trim().is_empty() {
         return (Html::default(), Vec::new());
     }
@@ -89,7 +128,7 @@ pub fn render(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
     if raw_html {
         html = sanitiser().clean(&html).to_string();
     }
-    (Html(html), problems)
+    (Html(html.into()), problems)
 }
 
 fn options() -> Options {
@@ -293,6 +332,7 @@ mod tests {
             &Context {
                 file: &file,
                 routes: &routes,
+                cut_from: None,
             },
         )
     }

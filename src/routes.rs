@@ -1,7 +1,11 @@
 //! Where each content file is published, so links between files can be checked and rewritten.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::memo::{MarkdownKept, Memo};
 
 /// The fixed pages every site has, besides those made from content files.
 pub const LIST_PAGES: [&str; 5] = ["", "inspections/", "reports/", "accessibility/", "plans/"];
@@ -12,6 +16,9 @@ pub struct Routes {
     by_file: HashMap<PathBuf, String>,
     /// Every address, and the file that claims it: used to find two pages at one address.
     by_url: BTreeMap<String, PathBuf>,
+    /// Where Markdown rendered against these same addresses is kept (serve mode), and
+    /// a hash of the addresses to file it under.
+    kept: Option<(Arc<MarkdownKept>, u64)>,
 }
 
 impl Routes {
@@ -27,6 +34,24 @@ impl Routes {
         self.by_url.insert(url.clone(), file.to_path_buf());
         self.by_file.insert(file.to_path_buf(), url);
         Ok(())
+    }
+
+    /// Keeps Markdown rendered with these routes in `memo`; call once every route is added.
+    pub fn keep_markdown_in(&mut self, memo: &Memo) {
+        let mut hasher = DefaultHasher::new();
+        self.by_url.hash(&mut hasher);
+        // by_file has no order; its entries' hashes are summed.
+        let files = self.by_file.iter().fold(0u64, |sum, entry| {
+            let mut h = DefaultHasher::new();
+            entry.hash(&mut h);
+            sum.wrapping_add(h.finish())
+        });
+        files.hash(&mut hasher);
+        self.kept = Some((Arc::clone(&memo.markdown), hasher.finish()));
+    }
+
+    pub fn kept_markdown(&self) -> Option<(&MarkdownKept, u64)> {
+        self.kept.as_ref().map(|(m, h)| (m.as_ref(), *h))
     }
 
     pub fn url_of(&self, file: &Path) -> Option<&str> {

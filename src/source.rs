@@ -2,10 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
+use crate::memo::{Memo, Read};
 
 /// Larger files are refused: no real plan or report comes near this, and reading a
 /// stray video or database export would stall the build.
@@ -15,7 +19,22 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub text: String,
+    /// Shared, so that serve mode keeps a file's text between builds without copying it.
+    pub text: Arc<String>,
+    /// Different for every read of every file: what was made from one read can be kept.
+    pub read: u64,
+}
+
+static READS: AtomicU64 = AtomicU64::new(0);
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: Arc::new(text.into()),
+            read: READS.fetch_add(1, Ordering::Relaxed),
+        }
+    }
 }
 
 /// A Markdown file cut into its YAML front matter and its body, keeping byte offsets
@@ -26,11 +45,13 @@ pub struct Split<'a> {
     pub front_offset: usize,
     pub body: &'a str,
     pub body_offset: usize,
+    /// The read of the file it was cut from (see [`SourceFile::read`]).
+    pub read: u64,
 }
 
 /// Every `.md` and `.yaml` file under `content/`, sorted by path, with problems for the
 /// ones that cannot be read. Other files are ignored: authors keep notes beside content.
-pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let content = root.join("content");
@@ -59,7 +80,7 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     // Files are read in parallel: on a large site, reading is a good part of a build.
     let read: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
-        .map(|found| found.and_then(|path| read_one(root, &path)))
+        .map(|found| found.and_then(|path| read_kept(root, &path, memo)))
         .collect();
     for result in read {
         match result {
@@ -68,6 +89,30 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     (files, problems)
+}
+
+/// Reads a file, or takes its text from the last build when its size and time are unchanged.
+fn read_kept(root: &Path, path: &Path, memo: Option<&Memo>) -> Result<SourceFile, Diagnostic> {
+    let Some(memo) = memo else {
+        return read_one(root, path);
+    };
+    let meta = std::fs::metadata(path).ok();
+    let len = meta.as_ref().map_or(0, |m| m.len());
+    let modified = meta.and_then(|m| m.modified().ok());
+    let same = |r: &Read| r.len == len && r.modified == modified && modified.is_some();
+    // Keyed by the path's bytes: hashing a Path walks its components, which is slow.
+    let key = path.as_os_str().to_os_string();
+    if let Some(kept) = memo.sources.get(&key, same) {
+        return Ok(kept.file);
+    }
+    let file = read_one(root, path)?;
+    let read = Read {
+        len,
+        modified,
+        file: file.clone(),
+    };
+    memo.sources.put(key, read);
+    Ok(file)
 }
 
 fn is_content(path: &Path) -> bool {
@@ -134,7 +179,7 @@ pub fn read_one(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
                 "Fill it in (the authoring guide in README.md shows every field), or delete it.",
             ));
     }
-    Ok(SourceFile { path: rel, text })
+    Ok(SourceFile::new(rel, text))
 }
 
 fn not_utf8(rel: &Path, e: std::string::FromUtf8Error) -> Diagnostic {
@@ -173,6 +218,7 @@ impl SourceFile {
                     front_offset,
                     body: &text[body_offset..],
                     body_offset,
+                    read: self.read,
                 });
             }
             offset += line.len();
@@ -196,10 +242,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            path: "content/x.md".into(),
-            text: text.into(),
-        }
+        SourceFile::new("content/x.md", text)
     }
 
     #[test]

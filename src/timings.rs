@@ -1,21 +1,30 @@
-//! Phase timings for profiling large builds: set `WAYMARK_TIMINGS=1` and each phase's end
-//! is printed to stderr, in milliseconds since the build began.
+//! Phase timings for profiling large builds: set `WAYMARK_TIMINGS=1` and the end of each
+//! phase is printed to stderr, in milliseconds since the build began.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-static START: OnceLock<Option<Instant>> = OnceLock::new();
+fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("WAYMARK_TIMINGS").is_some())
+}
 
-fn start() -> Option<Instant> {
-    *START.get_or_init(|| std::env::var_os("WAYMARK_TIMINGS").map(|_| Instant::now()))
+static START: Mutex<Option<Instant>> = Mutex::new(None);
+
+/// Starts timing a build.
+pub fn begin() {
+    if enabled() {
+        *START.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+    }
 }
 
 /// Notes that `phase` has finished. Costs one atomic load when timings are off.
 pub fn mark(phase: &str) {
-    if let Some(start) = start() {
-        eprintln!(
-            "timing: {:>8.1} ms  {phase}",
-            start.elapsed().as_secs_f64() * 1000.0
-        );
+    if !enabled() {
+        return;
+    }
+    if let Some(start) = *START.lock().unwrap_or_else(|e| e.into_inner()) {
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("timing: {ms:>8.1} ms  {phase}");
     }
 }

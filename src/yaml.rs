@@ -69,7 +69,7 @@ struct Place {
 }
 
 /// A parsed YAML document that can say where any of its values came from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Document {
     pub file: PathBuf,
     pub value: Value,

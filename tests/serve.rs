@@ -106,7 +106,7 @@ impl Server {
 }
 
 impl Drop for Server {
-    /// Stops the server as Ctrl-C would, so it removes its temporary folder; kills it if
+    /// Stops the server as Ctrl-C would; kills it if
     /// it does not stop in time.
     fn drop(&mut self) {
         if let Ok(Some(_)) = self.child.try_wait() {
@@ -393,5 +393,68 @@ fn a_site_that_never_built_shows_its_problems_then_the_site_once_fixed() {
     }
     let home = server.get("/improvement/");
     assert_eq!(home.status, 200);
+    assert!(!home.body.contains("waymark-overlay"));
+}
+
+const REPORT: &str = "content/reports/2020-06-26-audit-committee.md";
+
+#[test]
+fn feed_search_index_and_stylesheets_are_served_and_follow_edits() {
+    let server = Server::start("basic");
+    let feed = server.page("feed.xml");
+    assert_eq!(feed.status, 200);
+    assert!(feed.head.contains("Content-Type: application/xml"));
+    assert!(feed
+        .body
+        .contains("Focused visit and improvement programme"));
+    let style = server.page("style.css");
+    assert_eq!(style.status, 200);
+    assert!(style.head.contains("Content-Type: text/css"));
+    assert!(server
+        .page("colours.css")
+        .body
+        .contains("background-color:"));
+    let csv = server.page("data/demo-actions.csv");
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.body.contains("Recruit 8 social workers"));
+
+    server.edit(REPORT, &[("title: Focused visit", "title: Revisited")]);
+    server.wait_for("feed.xml", "the new title", |r| {
+        r.body.contains("Revisited and improvement programme")
+    });
+    let index = server.page("search-index.js");
+    assert!(index.body.contains("Revisited and improvement programme"));
+    assert!(!index
+        .body
+        .contains("Focused visit and improvement programme"));
+}
+
+#[test]
+fn a_template_that_fails_on_one_page_names_the_problem_on_that_page() {
+    let server = Server::start_with("basic", |root| {
+        let templates = root.join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let report = std::fs::read_to_string(
+            common::repo_root().join("themes/default/templates/report.html"),
+        )
+        .unwrap();
+        let broken = report.replacen(
+            "{% block content %}",
+            "{% block content %}{{ report.no_such_field.deeper }}",
+            1,
+        );
+        assert_ne!(broken, report, "the report template has a content block");
+        std::fs::write(templates.join("report.html"), broken).unwrap();
+    });
+    let report = server.page("reports/2020-06-26-audit-committee/");
+    assert_eq!(report.status, 500);
+    assert!(report.body.contains("waymark-overlay"));
+    assert!(
+        report.body.contains("report.html") && report.body.contains("no_such_field"),
+        "{}",
+        report.body
+    );
+    let home = server.page("");
+    assert_eq!(home.status, 200, "other pages are not affected");
     assert!(!home.body.contains("waymark-overlay"));
 }

@@ -402,8 +402,7 @@ mod bench {
         }
     }
 
-    /// A `waymark serve` child, stopped with Ctrl-C (SIGINT) when dropped so it removes
-    /// its temporary folder.
+    /// A `waymark serve` child, stopped with Ctrl-C (SIGINT) when dropped.
     struct Server {
         child: std::process::Child,
         address: String,

@@ -10,6 +10,8 @@ pub use inspection::{Grade, Inspection, InspectionKind, Judgement, When};
 pub use plan::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
 pub use writing::{Page, Report};
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::site_config::SiteConfig;
@@ -18,7 +20,7 @@ use crate::site_config::SiteConfig;
 /// which rendering replaces with the way back to the site root from each page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct Html(pub String);
+pub struct Html(pub Arc<str>);
 
 impl Html {
     pub fn is_empty(&self) -> bool {

@@ -3,6 +3,7 @@
 //! then the default theme built into the binary (so waymark works from any folder).
 
 use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -55,6 +56,8 @@ enum StaticFile {
 
 pub struct Theme {
     tera: Tera,
+    /// Of every template's name and text.
+    fingerprint: u64,
     /// Template name → the file it came from, for messages.
     sources: BTreeMap<String, PathBuf>,
     statics: BTreeMap<String, StaticFile>,
@@ -99,6 +102,8 @@ impl Theme {
             .map(|(n, (_, p))| (n.clone(), p.clone()))
             .collect::<BTreeMap<_, _>>();
         let pairs: Vec<(String, String)> = texts.into_iter().map(|(n, (t, _))| (n, t)).collect();
+        let mut hasher = DefaultHasher::new();
+        pairs.hash(&mut hasher);
         if let Err(e) = tera.add_raw_templates(pairs) {
             let named = sources
                 .keys()
@@ -124,6 +129,7 @@ impl Theme {
         }
         Ok(Theme {
             tera,
+            fingerprint: hasher.finish(),
             sources,
             statics,
         })
@@ -131,6 +137,10 @@ impl Theme {
 
     pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
         self.tera.render(template, ctx).map_err(|e| error_chain(&e))
+    }
+
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     pub fn source_of(&self, template: &str) -> PathBuf {

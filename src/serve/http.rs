@@ -11,7 +11,7 @@ use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::overlay::{self, EVENTS_PATH, SCRIPT_PATH, STYLE_PATH};
-use super::{Shared, Snapshot};
+use super::{Made, Shared, Snapshot};
 
 /// What a request asks for.
 #[derive(Debug, PartialEq, Eq)]
@@ -88,7 +88,7 @@ pub fn handle(request: Request, shared: &Arc<Shared>) {
     let snapshot = shared.current();
     let base_path = snapshot.base_path();
     let route = route(request.url(), &base_path, |f| {
-        snapshot.built.as_ref().is_some_and(|b| b.files.contains(f))
+        snapshot.built.as_ref().is_some_and(|b| b.has(f))
     });
     let response = match route {
         Route::Events => return stream_events(request, Arc::clone(shared)),
@@ -113,20 +113,23 @@ fn file(snapshot: &Snapshot, rel: &str, status: u16) -> Response<std::io::Cursor
     let Some(built) = &snapshot.built else {
         return failed_page(snapshot);
     };
-    match std::fs::read(built.dir.join(rel)) {
-        Ok(body) if rel.ends_with(".html") => {
-            let html = String::from_utf8_lossy(&body);
+    match built.make(rel) {
+        Made::Page(html) => {
             let page = overlay::inject(&html, &snapshot.generation, &snapshot.problems);
             bytes(status, "text/html; charset=utf-8", page.into_bytes())
         }
-        Ok(body) => bytes(status, content_type(rel), body),
-        Err(_) => bytes(404, "text/plain; charset=utf-8", b"Not found\n".to_vec()),
+        Made::Bytes(body) => bytes(status, content_type(rel), body),
+        Made::Missing => bytes(404, "text/plain; charset=utf-8", b"Not found\n".to_vec()),
+        Made::Failed(problem) => {
+            let page = overlay::error_page(&snapshot.generation, &[problem]);
+            bytes(500, "text/html; charset=utf-8", page.into_bytes())
+        }
     }
 }
 
 fn not_found(snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> {
     match &snapshot.built {
-        Some(built) if built.files.contains("404.html") => file(snapshot, "404.html", 404),
+        Some(built) if built.has("404.html") => file(snapshot, "404.html", 404),
         Some(_) => bytes(404, "text/plain; charset=utf-8", b"Not found\n".to_vec()),
         None => failed_page(snapshot),
     }

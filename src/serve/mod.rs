@@ -1,30 +1,32 @@
-//! `waymark serve`: build the site into a temporary folder, serve it on this computer,
-//! rebuild it whenever a source is saved and tell open pages to reload.
+//! `waymark serve`: build the site in memory, serve it on this computer, rebuild it
+//! whenever a source is saved and tell open pages to reload.
 //!
-//! Every change rebuilds the whole site. On the shipped site (108 pages) that takes
-//! 40–150 ms on a busy two-core machine, and a whole rebuild can never leave a page
-//! stale (an action's change reaches its area, plan, home page and feeds), which
-//! tracking what each page depends on could get wrong.
+//! Every change rebuilds the whole model of the site, taking from the last build what
+//! unchanged files made (their text, YAML and Markdown); pages are rendered only when a
+//! browser asks for them. So no page can be stale (an action's change reaches its area,
+//! plan, home page and feeds at once), with no list of what each page depends on to get
+//! wrong, and a rebuild of a site with 10,000 pages still takes tens of milliseconds.
 
 mod http;
 pub mod overlay;
 mod watch;
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::hash::Hasher;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use anyhow::{anyhow, Context as _, Result};
-use walkdir::WalkDir;
-
-use crate::diagnostics::{Diagnostics, Printer, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Printer, Severity};
+use crate::memo::Memo;
+use crate::model::Site;
+use crate::render::{self, Links, Theme};
 use crate::BuildOptions;
+use anyhow::{anyhow, Context as _, Result};
 use overlay::Problem;
 
 pub use http::{route, Route};
@@ -46,21 +48,15 @@ pub struct ServeOptions {
 /// event streams get threads of their own.
 const WORKERS: usize = 4;
 
-/// Builds, serves and watches until Ctrl-C. Returns once the server has stopped and its
-/// temporary folder is gone.
+/// Builds, serves and watches until Ctrl-C. Nothing is written to disk.
 pub fn serve(options: &ServeOptions) -> Result<()> {
     let root = options
         .root
         .canonicalize()
         .with_context(|| format!("there is no site folder at {}", options.root.display()))?;
-    let work = tempfile::Builder::new()
-        .prefix("waymark-serve-")
-        .tempdir()
-        .context("could not make a temporary folder to build the site in")?;
-    // Listen for Ctrl-C before anything else, so the temporary folder is always removed.
     let stop = stop_signal()?;
     let shared = Arc::new(Shared::new());
-    let mut builder = Builder::new(&root, work.path(), options.colour);
+    let mut builder = Builder::new(&root, options.colour);
     builder.rebuild(&shared);
     let server = tiny_http::Server::http(SocketAddr::new(options.bind, options.port))
         .map_err(|e| anyhow!("could not listen on {}:{}: {e}. Another program may be using that port: try --port 0 to pick a free one.", options.bind, options.port))?;
@@ -79,7 +75,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     announce(options.bind, address, &shared.current().base_path());
     let _ = stop.recv();
     eprintln!("Stopped.");
-    drop(work);
     Ok(())
 }
 
@@ -111,48 +106,71 @@ fn stop_signal() -> Result<Receiver<()>> {
     Ok(rx)
 }
 
-/// One finished build in a folder of its own. The folder is removed when the last
-/// request reading from it is done, so a rebuild never pulls a file from under a reader.
+/// One good build, held in memory. Pages are rendered when a browser asks for them, so
+/// a rebuild costs the same however many pages the site has, and a page is always made
+/// from the newest sources.
 pub(crate) struct Built {
-    dir: PathBuf,
-    files: BTreeSet<String>,
+    root: PathBuf,
+    site: Site,
+    theme: Theme,
+    /// Page file (`reports/x/index.html`) → its number for `render::render_page`.
+    pages: HashMap<String, usize>,
+    /// Stylesheets, scripts, static files and colours: small, so made at once.
+    assets: HashMap<String, Vec<u8>>,
+    /// Data files, feed, sitemap and search index: made when first asked for.
+    publishing: OnceLock<Result<HashMap<String, Vec<u8>>, Problem>>,
     base_path: String,
-    /// Of every file's path and bytes: an identical rebuild does not reload the browser.
+    /// Of every source read and asset: an identical rebuild does not reload the browser.
     fingerprint: u64,
 }
 
-impl Drop for Built {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// A file of the built site, or why it could not be made.
+pub(crate) enum Made {
+    Page(String),
+    Bytes(Vec<u8>),
+    Missing,
+    Failed(Problem),
 }
 
 impl Built {
-    fn scan(dir: PathBuf, base_path: String) -> Result<Built> {
-        let mut files = BTreeSet::new();
-        let mut hasher = DefaultHasher::new();
-        for entry in WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&dir)?;
-            let rel: Vec<String> = rel
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
-            let rel = rel.join("/");
-            hasher.write(rel.as_bytes());
-            hasher.write(&std::fs::read(entry.path())?);
-            files.insert(rel);
+    pub(crate) fn has(&self, file: &str) -> bool {
+        self.pages.contains_key(file)
+            || self.assets.contains_key(file)
+            || matches!(self.publishing(), Ok(files) if files.contains_key(file))
+    }
+
+    pub(crate) fn make(&self, file: &str) -> Made {
+        if let Some(&n) = self.pages.get(file) {
+            return match render::render_page(&self.site, &self.theme, Links::Rooted, n) {
+                Ok(html) => Made::Page(html),
+                Err(d) => Made::Failed(problem(&self.root, d)),
+            };
         }
-        Ok(Built {
-            dir,
-            files,
-            base_path,
-            fingerprint: hasher.finish(),
+        if let Some(bytes) = self.assets.get(file) {
+            return Made::Bytes(bytes.clone());
+        }
+        match self.publishing() {
+            Ok(files) => files
+                .get(file)
+                .map_or(Made::Missing, |b| Made::Bytes(b.clone())),
+            Err(p) => Made::Failed(p.clone()),
+        }
+    }
+
+    fn publishing(&self) -> &Result<HashMap<String, Vec<u8>>, Problem> {
+        self.publishing.get_or_init(|| {
+            render::publishing_files(&self.site, Links::Rooted)
+                .map(|files| files.into_iter().collect())
+                .map_err(|d| problem(&self.root, d))
         })
     }
+}
+
+fn problem(root: &Path, d: Diagnostic) -> Problem {
+    overlay::problems(root, &[d])
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Problem::general("The page could not be made."))
 }
 
 /// What is served now: the last good build, and the problems of the newest attempt.
@@ -213,36 +231,40 @@ impl Shared {
     }
 }
 
-/// Runs builds into numbered folders under the temporary folder.
+/// Rebuilds the site, keeping what unchanged files made for the next rebuild.
 pub(crate) struct Builder {
     root: PathBuf,
-    work: PathBuf,
+    memo: Memo,
     count: u64,
     run: String,
     colour: bool,
 }
 
 impl Builder {
-    fn new(root: &Path, work: &Path, colour: bool) -> Self {
+    fn new(root: &Path, colour: bool) -> Self {
         let started = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis());
         Builder {
             root: root.to_path_buf(),
-            work: work.to_path_buf(),
+            memo: Memo::default(),
             count: 0,
             run: format!("{started:x}"),
             colour,
         }
     }
 
-    /// Builds the whole site and publishes the result: a new site, or the old one with
-    /// the new problems. Nothing is published when nothing changed.
+    /// Files saved since the last rebuild: read again even if they look unchanged.
+    fn saved(&self, path: &Path) {
+        self.memo.forget(path);
+    }
+
+    /// Rebuilds the site and publishes the result: a new site, or the old one with the
+    /// new problems. Nothing is published when nothing changed.
     fn rebuild(&mut self, shared: &Shared) {
         let started = Instant::now();
         self.count += 1;
-        let dir = self.work.join(format!("site-{}", self.count));
-        let (built, problems, diagnostics) = self.build_into(dir);
+        let (built, problems, diagnostics) = self.build();
         let current = shared.current();
         let unchanged = match (&built, &current.built) {
             (Some(new), Some(old)) => new.fingerprint == old.fingerprint,
@@ -255,7 +277,7 @@ impl Builder {
         let took = started.elapsed().as_millis();
         self.print(&diagnostics);
         match &built {
-            Some(b) => eprintln!("Built the site ({} files) in {took} ms.", b.files.len()),
+            Some(b) => eprintln!("Rebuilt the site ({} pages) in {took} ms.", b.pages.len()),
             None if current.built.is_some() => eprintln!("The site could not be rebuilt ({} problem(s)); the last good version is still served.", problems.len()),
             None => eprintln!("The site could not be built ({} problem(s)).", problems.len()),
         }
@@ -266,30 +288,43 @@ impl Builder {
         });
     }
 
-    fn build_into(&self, dir: PathBuf) -> (Option<Built>, Vec<Problem>, Diagnostics) {
-        let options = BuildOptions {
-            output: Some(dir.clone()),
-            ..BuildOptions::new(&self.root)
+    fn build(&self) -> (Option<Built>, Vec<Problem>, Diagnostics) {
+        let today = BuildOptions::new(&self.root).today();
+        let (site, mut diagnostics) = crate::load_reusing(&self.root, today, Some(&self.memo));
+        let theme = Theme::load(&self.root)
+            .map_err(|p| diagnostics.extend(p))
+            .ok();
+        let assets = match (&site, &theme) {
+            (Some(site), Some(theme)) => render::assets(site, theme)
+                .map_err(|d| diagnostics.extend([d]))
+                .ok(),
+            _ => None,
         };
-        let outcome = match crate::build(&options) {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                let problem = Problem::general(format!("{e:#}"));
-                return (None, vec![problem], Diagnostics::default());
-            }
+        let (Some(site), Some(theme), Some(assets)) = (site, theme, assets) else {
+            let diagnostics = diagnostics.sorted();
+            let listed: Vec<_> = diagnostics.iter().cloned().collect();
+            return (None, overlay::problems(&self.root, &listed), diagnostics);
         };
-        let Some(site) = outcome.site else {
-            let listed: Vec<_> = outcome.diagnostics.iter().cloned().collect();
-            let problems = overlay::problems(&self.root, &listed);
-            return (None, problems, outcome.diagnostics);
-        };
-        match Built::scan(dir, site.config.base_path.clone()) {
-            Ok(built) => (Some(built), Vec::new(), outcome.diagnostics),
-            Err(e) => {
-                let problem = Problem::general(format!("could not read the built site: {e:#}"));
-                (None, vec![problem], outcome.diagnostics)
-            }
+        let mut hasher = DefaultHasher::new();
+        hasher.write_u64(self.memo.fingerprint());
+        hasher.write_u64(theme.fingerprint());
+        for (path, bytes) in &assets {
+            hasher.write(path.as_bytes());
+            hasher.write(bytes);
         }
+        crate::timings::mark("theme and assets");
+        let built = Built {
+            root: self.root.clone(),
+            pages: render::page_files(&site),
+            assets: assets.into_iter().collect(),
+            publishing: OnceLock::new(),
+            base_path: site.config.base_path.clone(),
+            fingerprint: hasher.finish(),
+            site,
+            theme,
+        };
+        crate::timings::mark("page index");
+        (Some(built), Vec::new(), diagnostics.sorted())
     }
 
     /// Errors and warnings, as `waymark build` prints them.

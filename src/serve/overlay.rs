@@ -18,7 +18,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A failure that belongs to no content file (the temporary folder could not be written).
+    /// A failure that belongs to no content file.
     pub fn general(message: impl Into<String>) -> Self {
         Problem {
             place: "waymark".into(),

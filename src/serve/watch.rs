@@ -49,11 +49,11 @@ fn run(
     // unchanged rebuild costs a few milliseconds and publishes nothing.
     builder.rebuild(shared);
     while let Ok(first) = rx.recv() {
-        let mut dirty = take(&first, root, &mut watcher);
+        let mut dirty = take(&first, root, &mut watcher, &builder);
         let started = Instant::now();
         while started.elapsed() < MOST_WAIT {
             match rx.recv_timeout(SETTLE) {
-                Ok(event) => dirty |= take(&event, root, &mut watcher),
+                Ok(event) => dirty |= take(&event, root, &mut watcher, &builder),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
@@ -65,7 +65,12 @@ fn run(
 }
 
 /// Whether `event` can change the site. Starts watching a watched folder that appeared.
-fn take(event: &notify::Result<Event>, root: &Path, watcher: &mut RecommendedWatcher) -> bool {
+fn take(
+    event: &notify::Result<Event>,
+    root: &Path,
+    watcher: &mut RecommendedWatcher,
+    builder: &Builder,
+) -> bool {
     let Ok(event) = event else {
         // The watcher lost track (for example, too many changes at once): rebuild to be safe.
         return true;
@@ -75,6 +80,7 @@ fn take(event: &notify::Result<Event>, root: &Path, watcher: &mut RecommendedWat
     }
     let mut relevant = false;
     for path in &event.paths {
+        builder.saved(path);
         if is_watched_folder(root, path) && path.is_dir() {
             let _ = watcher.watch(path, RecursiveMode::Recursive);
         }

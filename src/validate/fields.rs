@@ -10,6 +10,7 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::{self, Problem};
 use crate::model::Html;
 use crate::routes::Routes;
+use crate::source::Split;
 use crate::yaml::{Document, YamlPath};
 
 /// A date as written. YAML reads `2018` as a number and `2022-09-16` as text; both are fine.
@@ -176,6 +177,7 @@ pub fn markdown_field(
         &markdown::Context {
             file: &doc.file,
             routes,
+            cut_from: None,
         },
     );
     let span = doc.span(path);
@@ -187,15 +189,20 @@ pub fn markdown_field(
     html
 }
 
-/// Renders a Markdown body that starts `offset` bytes into its file.
+/// Renders the Markdown body of a file.
 pub fn markdown_body(
     file: &Path,
-    body: &str,
-    offset: usize,
+    split: &Split<'_>,
     routes: &Routes,
     problems: &mut Vec<Diagnostic>,
 ) -> Html {
-    let (html, found) = markdown::render(body, &markdown::Context { file, routes });
+    let ctx = markdown::Context {
+        file,
+        routes,
+        cut_from: Some((split.read, split.body_offset)),
+    };
+    let (html, found) = markdown::render(split.body, &ctx);
+    let offset = split.body_offset;
     problems.extend(found.into_iter().map(|p| {
         let span = p.span.start + offset..p.span.end + offset;
         to_diagnostic(file, p, Some(span))

@@ -110,7 +110,7 @@ pub fn read_inspection(
         areas_covered: md("areas_covered", raw.areas_covered.as_deref(), problems),
         headline: md("headline", raw.headline.as_deref(), problems),
         editorial_note: md("editorial_note", raw.editorial_note.as_deref(), problems),
-        body: markdown_body(&doc.file, split.body, split.body_offset, routes, problems),
+        body: markdown_body(&doc.file, split, routes, problems),
         title: raw.title,
         kind: raw.kind,
         planned,

@@ -7,6 +7,7 @@ mod writing;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -14,6 +15,7 @@ use rayon::prelude::*;
 use crate::dates::long;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::figures;
+use crate::memo::Memo;
 use crate::model::{Inspection, Page, Plan, PriorityArea, Report, Site};
 use crate::routes::{is_safe_slug, slugify, Routes, LIST_PAGES};
 use crate::site_config::{self, SiteConfig};
@@ -34,13 +36,13 @@ enum Kind {
 struct Parsed<'a> {
     file: &'a SourceFile,
     kind: Kind,
-    doc: Document,
+    doc: Arc<Document>,
     split: Option<Split<'a>>,
 }
 
 /// Reads and checks every source. The site is returned only when there are no errors.
 pub fn site(sources: &[SourceFile], today: NaiveDate) -> (Option<Site>, Diagnostics) {
-    site_with_unreadable(sources, &[], today)
+    site_with_unreadable(sources, &[], today, None)
 }
 
 /// As [`site`], also told which content files exist but could not be read (not UTF-8,
@@ -49,12 +51,13 @@ pub fn site_with_unreadable(
     sources: &[SourceFile],
     unreadable: &[PathBuf],
     today: NaiveDate,
+    memo: Option<&Memo>,
 ) -> (Option<Site>, Diagnostics) {
     let mut problems = Diagnostics::default();
     let mut failed = unreadable.to_vec();
     let parsed: Vec<Parsed<'_>> = sources
         .par_iter()
-        .map(|file| (file, parse(file)))
+        .map(|file| (file, parse(file, memo)))
         .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|(file, result)| {
@@ -69,7 +72,10 @@ pub fn site_with_unreadable(
         .collect();
     crate::timings::mark("parse YAML");
     let config = read_config(&parsed, today, &mut problems);
-    let routes = routes(&parsed, &failed, &mut problems);
+    let mut routes = routes(&parsed, &failed, &mut problems);
+    if let Some(memo) = memo {
+        routes.keep_markdown_in(memo);
+    }
     let Some(config) = config else {
         return (None, problems.sorted());
     };
@@ -110,7 +116,7 @@ fn classify(path: &Path) -> Option<Kind> {
 }
 
 /// Ok(None) for a file Waymark does not publish; it still gets a warning.
-fn parse(file: &SourceFile) -> Result<Option<Parsed<'_>>, Diagnostic> {
+fn parse<'a>(file: &'a SourceFile, memo: Option<&Memo>) -> Result<Option<Parsed<'a>>, Diagnostic> {
     let Some(kind) = classify(&file.path) else {
         return Err(Diagnostic::warning(&file.path, "Waymark does not know what this file is, so it is not on the site.")
             .help("Plans go in content/plans/<plan>/, inspections in content/inspections/, reports in content/reports/ and other pages in content/pages/ (Markdown files end in .md, YAML files in .yaml)."));
@@ -118,10 +124,12 @@ fn parse(file: &SourceFile) -> Result<Option<Parsed<'_>>, Diagnostic> {
     let is_md = file.path.extension().is_some_and(|e| e == "md");
     let (doc, split) = if is_md {
         let split = file.split()?;
-        let doc = yaml::parse(&file.path, &file.text, split.front_offset, split.front)?;
-        (doc, Some(split))
+        (
+            parse_yaml(file, split.front_offset, split.front, memo)?,
+            Some(split),
+        )
     } else {
-        (yaml::parse(&file.path, &file.text, 0, &file.text)?, None)
+        (parse_yaml(file, 0, &file.text, memo)?, None)
     };
     if !doc.value.is_mapping() {
         return Err(doc
@@ -137,6 +145,25 @@ fn parse(file: &SourceFile) -> Result<Option<Parsed<'_>>, Diagnostic> {
         doc,
         split,
     }))
+}
+
+/// Parses YAML, or takes what the last build parsed from this same read of the file.
+fn parse_yaml(
+    file: &SourceFile,
+    offset: usize,
+    text: &str,
+    memo: Option<&Memo>,
+) -> Result<Arc<Document>, Diagnostic> {
+    let parse = || yaml::parse(&file.path, &file.text, offset, text).map(Arc::new);
+    let Some(memo) = memo else {
+        return parse();
+    };
+    if let Some(doc) = memo.yaml.get(&file.read, |_| true) {
+        return Ok(doc);
+    }
+    let doc = parse()?;
+    memo.yaml.put(file.read, Arc::clone(&doc));
+    Ok(doc)
 }
 
 fn read_config(

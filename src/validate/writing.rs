@@ -49,7 +49,7 @@ pub fn read_report(
         routes,
         problems,
     );
-    let body = markdown_body(&doc.file, split.body, split.body_offset, routes, problems);
+    let body = markdown_body(&doc.file, split, routes, problems);
     Some(Report {
         slug: slug.to_string(),
         title: raw.title,
@@ -79,6 +79,6 @@ pub fn read_page(
         slug: slug.to_string(),
         title: head.title,
         summary: text(head.summary),
-        body: markdown_body(&doc.file, split.body, split.body_offset, routes, problems),
+        body: markdown_body(&doc.file, split, routes, problems),
     }
 }
