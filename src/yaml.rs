@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
@@ -73,9 +74,15 @@ struct Place {
 pub struct Document {
     pub file: PathBuf,
     pub value: Value,
-    places: HashMap<YamlPath, Place>,
-    /// Byte offset where each line of the whole file starts, to name lines in messages.
-    line_starts: Vec<usize>,
+    /// The YAML text and where it starts in its file: positions are worked out from it
+    /// only when a message needs one, as most files never need any.
+    text: String,
+    offset: usize,
+    /// Byte offsets where the lines before the YAML start.
+    head_lines: Vec<usize>,
+    places: OnceLock<HashMap<YamlPath, Place>>,
+    /// Byte offset where each line up to the end of the YAML starts.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 /// Reads a whole YAML text into `T`, for tools and tests that need no positions.
@@ -93,7 +100,6 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
 pub fn parse(file: &Path, full: &str, offset: usize, text: &str) -> Result<Document, Diagnostic> {
     let at = Positions { full, text, offset };
     let value: Value = serde_yaml::from_str(text).map_err(|e| syntax_error(file, &at, &e))?;
-    let places = index_places(text, offset).places;
     Ok(Document {
         file: file.to_path_buf(),
         value: if value.is_null() {
@@ -101,19 +107,27 @@ pub fn parse(file: &Path, full: &str, offset: usize, text: &str) -> Result<Docum
         } else {
             value
         },
-        places,
-        line_starts: std::iter::once(0)
-            .chain(full.match_indices('\n').map(|(i, _)| i + 1))
+        text: text.to_string(),
+        offset,
+        head_lines: std::iter::once(0)
+            .chain(full[..offset].match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
+        places: OnceLock::new(),
+        line_starts: OnceLock::new(),
     })
 }
 
 impl Document {
+    fn places(&self) -> &HashMap<YamlPath, Place> {
+        self.places
+            .get_or_init(|| index_places(&self.text, self.offset).places)
+    }
+
     /// The span of the value at `path`, or of the nearest enclosing value that has one.
     pub fn span(&self, path: &YamlPath) -> Option<Range<usize>> {
         let mut path = path.clone();
         loop {
-            if let Some(place) = self.places.get(&path) {
+            if let Some(place) = self.places().get(&path) {
                 return Some(place.value.clone());
             }
             path.0.pop()?;
@@ -121,7 +135,7 @@ impl Document {
     }
 
     fn key_span(&self, path: &YamlPath) -> Option<Range<usize>> {
-        self.places
+        self.places()
             .get(path)
             .and_then(|p| p.key.clone())
             .or_else(|| self.span(path))
@@ -141,7 +155,13 @@ impl Document {
     /// The 1-based line of the value at `path`.
     pub fn line_of(&self, path: &YamlPath) -> usize {
         let offset = self.span(path).map_or(0, |s| s.start);
-        self.line_starts.partition_point(|&start| start <= offset)
+        let line_starts = self.line_starts.get_or_init(|| {
+            let mut starts = self.head_lines.clone();
+            let text = self.text.match_indices('\n');
+            starts.extend(text.map(|(i, _)| self.offset + i + 1));
+            starts
+        });
+        line_starts.partition_point(|&start| start <= offset)
     }
 
     /// Reads the value at `path` as `T`. `what` names it for the author ("an action").
