@@ -33,20 +33,26 @@ pub fn full_address(site: &Site, path: &str) -> Option<String> {
 
 /// Escapes text for XML and HTML alike (`&apos;` is valid in both).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut copied = 0;
+    // Every byte matched is ASCII, so the slices between them are whole characters.
+    for (i, byte) in text.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
             // Characters XML 1.0 forbids; content should never hold them, but a feed
             // with one is unreadable, so drop it.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
+            b if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => "",
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(replacement);
+        copied = i + 1;
     }
+    out.push_str(&text[copied..]);
     out
 }
 

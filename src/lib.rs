@@ -129,10 +129,12 @@ pub fn load_reusing(
 pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
     let output = options.output_dir();
     output::check_output_folder(&options.root, &output)?;
-    let (site, mut diagnostics) = load(&options.root, options.today());
-    let theme = render::Theme::load(&options.root)
-        .map_err(|p| diagnostics.extend(p))
-        .ok();
+    // The templates are compiled while the content is read.
+    let ((site, mut diagnostics), theme) = rayon::join(
+        || load(&options.root, options.today()),
+        || render::Theme::load(&options.root),
+    );
+    let theme = theme.map_err(|p| diagnostics.extend(p)).ok();
     let (Some(mut site), Some(theme)) = (site, theme) else {
         return Ok(Outcome {
             site: None,
@@ -150,7 +152,6 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
     if let Some(url) = &options.base_url {
         site.config.set_base_url(url);
     }
-    timings::mark("load theme");
     let staging = output::Staging::new(&output)?;
     match render::render_site(&site, &theme, options.links, &staging) {
         Ok(pages) => {

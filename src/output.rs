@@ -2,7 +2,6 @@
 //! whole build succeeded, so a failed or interrupted build never half-writes the live site.
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
@@ -160,13 +159,7 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        let mut file = io::BufWriter::new(
-            fs::File::create(&path)
-                .with_context(|| format!("could not write {}", path.display()))?,
-        );
-        file.write_all(bytes)?;
-        file.flush()?;
-        Ok(())
+        fs::write(&path, bytes).with_context(|| format!("could not write {}", path.display()))
     }
 
     fn inside(&self, rel: &str) -> Result<PathBuf> {
