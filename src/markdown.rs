@@ -4,6 +4,7 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -123,12 +124,13 @@ fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
         // The page's title is its only h1; the author's headings sit below it.
         events = events.into_iter().map(demote_heading).collect();
     }
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    // Room for the tags, so the text is not copied again as it grows.
+    let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html {
         html = sanitiser().clean(&html).to_string();
     }
-    (Html(html.into()), problems)
+    (Html(Arc::new(html)), problems)
 }
 
 fn options() -> Options {

@@ -179,7 +179,7 @@ mod tests {
             body in "(<p>(word |&amp; |é |xxxxxxxxxxxxxx |<em>em</em>|  |\n){1,60}</p>\n|<ul>\n<li>a b</li>\n<li></li>\n</ul>\n|<p>-</p>\n|<br>|<table><tr><td>c</td><th>d</th></tr></table>\n){0,30}",
             summary in "(s |  ){0,5}",
         ) {
-            let body = Html(body.into());
+            let body = Html(std::sync::Arc::new(body));
             proptest::prop_assert_eq!(
                 text(&[&summary, "", &opening(&body)]),
                 text(&[&summary, "", &one_line(&body)])

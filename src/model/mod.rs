@@ -20,7 +20,7 @@ use crate::site_config::SiteConfig;
 /// which rendering replaces with the way back to the site root from each page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct Html(pub Arc<str>);
+pub struct Html(pub Arc<String>);
 
 impl Html {
     pub fn is_empty(&self) -> bool {
