@@ -124,8 +124,7 @@ fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
         // The page's title is its only h1; the author's headings sit below it.
         events = events.into_iter().map(demote_heading).collect();
     }
-    // Room for the tags, so the text is not copied again as it grows.
-    let mut html = String::with_capacity(markdown.len() * 2);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html {
         html = sanitiser().clean(&html).to_string();
