@@ -1,5 +1,6 @@
 //! Finding the content files, reading them safely, and splitting Markdown front matter.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -77,6 +78,7 @@ pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<D
             Err(err) => Some(Err(walk_problem(root, &err))),
         })
         .collect();
+    crate::timings::mark("find content files");
     // Files are read in parallel: on a large site, reading is a good part of a build.
     let read: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
@@ -159,14 +161,18 @@ pub fn read_one(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         )
         .help("Split it into smaller files, or move large documents to static/ and link to them.")
     };
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::error(&rel, format!("This file could not be read: {e}."))
+            .help("Check that the file exists and that you are allowed to read it.")
+    };
+    // One open for the size and the bytes: on a large site these calls add up.
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
         return Err(too_big(size));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(&rel, format!("This file could not be read: {e}."))
-            .help("Check that the file exists and that you are allowed to read it.")
-    })?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(unreadable)?;
     let text = String::from_utf8(bytes).map_err(|e| not_utf8(&rel, e))?;
     let text = text
         .strip_prefix('\u{feff}')
