@@ -2,7 +2,8 @@
 //!
 //! The pipeline runs one way: [`source`] reads files, [`yaml`] and [`markdown`] parse them,
 //! [`validate`] checks them into the [`model`], [`figures`] derives the numbers, [`render`]
-//! makes the pages in parallel and [`output`] swaps the finished site in whole.
+//! makes the pages in parallel and [`output`] swaps the finished site in whole. `serve`
+//! keeps what unchanged files made in a [`memo`] and renders pages only when asked.
 
 pub mod colour;
 pub mod dates;
