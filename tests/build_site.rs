@@ -337,3 +337,30 @@ fn a_brand_colour_too_weak_for_text_gets_a_warning_and_the_site_still_builds() {
         .unwrap_or("")
         .contains("header--branded"));
 }
+
+#[test]
+fn building_again_gives_exactly_what_a_fresh_build_gives() {
+    let dir = common::copy_of("basic");
+    let root = dir.path();
+    let run = |args: &[&str]| {
+        let out = common::waymark(root, args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["build"]);
+    run(&["build"]);
+    // The third build is made over the first one's folder, kept aside by the second.
+    std::fs::remove_file(root.join("content/reports/2020-06-26-audit-committee.md")).unwrap();
+    run(&["build"]);
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("public");
+    run(&["build", "--output", fresh_out.to_str().unwrap()]);
+
+    let public = root.join("public");
+    assert!(!public.join("reports/2020-06-26-audit-committee").exists());
+    assert_eq!(common::snapshot(&public), common::snapshot(&fresh_out));
+    assert!(root.join(".public.waymark-previous/index.html").is_file());
+}

@@ -4,9 +4,8 @@
 //! tests/fixtures/broken/<case>/: each is tests/fixtures/basic with one thing broken.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, snapshot};
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -711,22 +710,4 @@ fn copy_of_basic() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("basic"), dir.path());
     dir
-}
-
-/// Every file under `dir` and its bytes, to compare a folder before and after.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = fs::read(&path).unwrap();
-                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    files
 }
