@@ -115,7 +115,8 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 }
 
 /// Staging folders left by builds that were killed part-way: Waymark's own, named after
-/// the output and a process that no longer runs. Only Linux can tell a live process here.
+/// the output and a process that no longer runs (`-old-` folders are from versions that
+/// deleted the old site). Only Linux can tell a live process here.
 fn remove_abandoned(parent: &Path, name: &str) {
     let prefixes = [
         format!(".{name}.waymark-new-"),
