@@ -197,14 +197,28 @@ impl Staging {
     /// Writes one file of the site. `rel` must stay inside the site: no `..`, not absolute.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.inside(rel)?;
-        let put = || -> io::Result<()> {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)?;
-            }
+        let put_file = || {
             if self.written.is_some() {
                 rewrite(&path, bytes)
             } else {
                 fs::write(&path, bytes)
+            }
+        };
+        let make_folder = || path.parent().map_or(Ok(()), fs::create_dir_all);
+        // Over the previous site the folder is almost always there, and making it again
+        // would still lock its parent, which every page's folder shares: write first.
+        // In a new folder it never is, and a failed write costs as much as a folder.
+        let put = || -> io::Result<()> {
+            if self.written.is_none() {
+                make_folder()?;
+                return put_file();
+            }
+            match put_file() {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    make_folder()?;
+                    put_file()
+                }
+                done => done,
             }
         };
         let mut done = put();
@@ -314,8 +328,16 @@ impl Staging {
 }
 
 impl Drop for Staging {
+    /// A failed build keeps the previous site it started from for the next build: having
+    /// rewritten part of it does no harm, as the next build rewrites or removes every file.
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+            return;
+        }
+        let reused = self.written.is_some();
+        let kept =
+            reused && !self.previous.exists() && fs::rename(&self.dir, &self.previous).is_ok();
+        if !kept {
             fs::remove_dir_all(&self.dir).ok();
         }
     }
@@ -387,6 +409,30 @@ mod tests {
             "the old site is kept aside for the next build"
         );
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_failed_build_keeps_the_previous_site_for_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "1"), ("reports/a/index.html", "a1")]);
+        build(&out, &[("index.html", "2")]);
+        let previous = dir.path().join(".public.waymark-previous");
+        {
+            let staging = Staging::new(&out).unwrap();
+            assert!(!previous.exists(), "the build works in the previous site");
+            staging.write("index.html", b"3").unwrap();
+        }
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert!(
+            previous.join("reports/a/index.html").is_file(),
+            "the previous site is kept, not deleted, when the build fails"
+        );
+        build(&out, &[("index.html", "4")]);
+        assert_eq!(
+            files_in(&out),
+            vec![("index.html".to_string(), "4".to_string())]
+        );
     }
 
     fn files_in(dir: &Path) -> Vec<(String, String)> {
