@@ -213,7 +213,8 @@ fn render_job(
     ctx.insert("site", &SiteView::new(site));
     ctx.insert("meta_description", &meta_description(site, &ctx));
     ctx.insert("as_at", &DateView::from(site.config.as_at));
-    ctx.insert("nav", &nav(site));
+    let section = ctx.get("section").and_then(|s| s.as_str()).unwrap_or("");
+    ctx.insert("nav", &nav(site, section, &path));
     let html = theme.render(template, &ctx).map_err(|e| {
         Diagnostic::error(theme.source_of(template), format!("The template `{template}` failed while making the page /{path}: {e}"))
             .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
@@ -296,51 +297,40 @@ struct NavItem {
     title: String,
     url: String,
     section: &'static str,
+    /// `aria-current`: "page" on the item's own page, "true" elsewhere in its section.
+    current: Option<&'static str>,
 }
 
-fn nav(site: &Site) -> Vec<NavItem> {
-    let mut items = vec![NavItem {
-        title: "Home".into(),
-        url: String::new(),
-        section: "home",
-    }];
-    match site.plans.as_slice() {
-        [one] => items.push(NavItem {
-            title: "Action plan".into(),
-            url: plan_url(one),
-            section: "plans",
-        }),
-        [] => {}
-        _ => items.push(NavItem {
-            title: "Action plans".into(),
-            url: "plans/".into(),
-            section: "plans",
-        }),
+/// The main navigation as seen from the page at `path`, in `section`.
+fn nav(site: &Site, section: &str, path: &str) -> Vec<NavItem> {
+    let mut items = nav_items(site);
+    for item in items.iter_mut().filter(|i| i.section == section) {
+        item.current = Some(if item.url == path { "page" } else { "true" });
     }
-    items.push(NavItem {
-        title: "Inspections".into(),
-        url: "inspections/".into(),
-        section: "inspections",
-    });
-    items.push(NavItem {
-        title: "Reports".into(),
-        url: "reports/".into(),
-        section: "reports",
-    });
-    items.push(NavItem {
-        title: "Search".into(),
-        url: "search/".into(),
-        section: "search",
-    });
+    items
+}
+
+fn nav_items(site: &Site) -> Vec<NavItem> {
+    let item = |title: &str, url: String, section| NavItem {
+        title: title.to_string(),
+        url,
+        section,
+        current: None,
+    };
+    let mut items = vec![item("Home", String::new(), "home")];
+    match site.plans.as_slice() {
+        [one] => items.push(item("Action plan", plan_url(one), "plans")),
+        [] => {}
+        _ => items.push(item("Action plans", "plans/".into(), "plans")),
+    }
+    items.push(item("Inspections", "inspections/".into(), "inspections"));
+    items.push(item("Reports", "reports/".into(), "reports"));
+    items.push(item("Search", "search/".into(), "search"));
     items.extend(
         site.pages
             .iter()
             .filter(|p| p.slug == "about")
-            .map(|p| NavItem {
-                title: p.title.clone(),
-                url: page_url(p),
-                section: "about",
-            }),
+            .map(|p| item(&p.title, page_url(p), "about")),
     );
     items
 }
