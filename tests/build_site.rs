@@ -179,6 +179,42 @@ fn action_page_shows_its_history_oldest_first() {
 }
 
 #[test]
+fn the_main_navigation_marks_where_the_reader_is() {
+    let site = basic();
+    let current = |url: &str| -> Vec<(String, String)> {
+        let page = site.page(url);
+        page.all("nav[aria-label=Main] a[aria-current]")
+            .iter()
+            .map(|a| {
+                (
+                    text_of(*a),
+                    a.value().attr("aria-current").unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let one = |title: &str, value: &str| vec![(title.to_string(), value.to_string())];
+    assert_eq!(current("/"), one("Home", "page"));
+    assert_eq!(current("/reports/"), one("Reports", "page"));
+    assert_eq!(
+        current("/reports/2020-06-26-audit-committee/"),
+        one("Reports", "true"),
+        "a report is in the Reports section, not the Reports page"
+    );
+    assert_eq!(current("/plans/demo/"), one("Action plan", "page"));
+    assert_eq!(
+        current("/plans/demo/actions/1-3/"),
+        one("Action plan", "true")
+    );
+    assert_eq!(
+        current("/inspections/monitoring-visit-1/"),
+        one("Inspections", "true")
+    );
+    assert_eq!(current("/about/"), one("About this site", "page"));
+    assert!(current("/accessibility/").is_empty());
+}
+
+#[test]
 fn home_page_says_where_the_journey_stands() {
     let site = basic();
     let home = site.page("/");
