@@ -70,19 +70,54 @@ fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
     if markdown.trim().is_empty() {
         return (Html::default(), Vec::new());
     }
-    let mut problems = Vec::new();
-    let mut raw_html = false;
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut has_h1 = false;
-    for (event, span) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        let event = match event {
+    let mut pass = Pass::default();
+    let mut html = pass.run(markdown, ctx, false);
+    if pass.has_h1 {
+        // The page's title is its only h1; the author's headings sit below it. Rare, so
+        // the text is rendered again rather than every text's events kept to go back over.
+        html = Pass::default().run(markdown, ctx, true);
+    }
+    if pass.raw_html {
+        html = sanitiser().clean(&html).to_string();
+    }
+    (Html(Arc::new(html)), pass.problems)
+}
+
+/// One rendering of a text, noting what it found on the way.
+#[derive(Default)]
+struct Pass {
+    problems: Vec<Problem>,
+    raw_html: bool,
+    has_h1: bool,
+}
+
+impl Pass {
+    fn run(&mut self, markdown: &str, ctx: &Context<'_>, demote: bool) -> String {
+        let events = Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .map(|(event, span)| self.check(event, &span, markdown, ctx))
+            .map(|event| if demote { demote_heading(event) } else { event });
+        let mut html = String::with_capacity(markdown.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events);
+        html
+    }
+
+    /// Rewrites links to content files and notes raw HTML, h1s and problems.
+    fn check<'a>(
+        &mut self,
+        event: Event<'a>,
+        span: &Range<usize>,
+        markdown: &str,
+        ctx: &Context<'_>,
+    ) -> Event<'a> {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = rewrite_link(&dest_url, ctx, &span, &mut problems);
+                let dest_url = rewrite_link(&dest_url, ctx, span, &mut self.problems);
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -96,7 +131,7 @@ fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite_link(&dest_url, ctx, &span, &mut problems);
+                let dest_url = rewrite_link(&dest_url, ctx, span, &mut self.problems);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -105,31 +140,20 @@ fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
                 })
             }
             Event::Html(ref chunk) | Event::InlineHtml(ref chunk) => {
-                raw_html = true;
-                problems.extend(unsafe_html(chunk, markdown, &span));
+                self.raw_html = true;
+                self.problems.extend(unsafe_html(chunk, markdown, span));
                 event
             }
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,
                 ..
             }) => {
-                has_h1 = true;
+                self.has_h1 = true;
                 event
             }
             other => other,
-        };
-        events.push(event);
+        }
     }
-    if has_h1 {
-        // The page's title is its only h1; the author's headings sit below it.
-        events = events.into_iter().map(demote_heading).collect();
-    }
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if raw_html {
-        html = sanitiser().clean(&html).to_string();
-    }
-    (Html(Arc::new(html)), problems)
 }
 
 fn options() -> Options {
