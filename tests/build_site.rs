@@ -320,6 +320,33 @@ fn a_site_overrides_single_theme_files() {
 }
 
 #[test]
+fn a_site_overrides_the_shared_footer_and_every_page_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/footer.html"),
+        "<footer class=\"footer\"><p>Council's own footer, {{ site.organisation }}: <a href=\"{{ root }}data/\">data</a></p></footer>",
+    )
+    .unwrap();
+    // From disk, each page's way back to the root differs with its depth.
+    let site = build(dir.path(), Links::Relative);
+    for (page, data) in [
+        ("/index.html", "./data/index.html"),
+        ("/reports/index.html", "../data/index.html"),
+        (
+            "/plans/demo/actions/1-3/index.html",
+            "../../../../data/index.html",
+        ),
+    ] {
+        let page = site.page(page);
+        assert!(page.text("footer").starts_with("Council's own footer"));
+        assert_eq!(page.one("footer a").value().attr("href"), Some(data));
+        assert_eq!(page.all("footer").len(), 1);
+    }
+}
+
+#[test]
 fn base_url_can_be_set_when_building() {
     let dir = tempfile::tempdir().unwrap();
     let options = waymark::BuildOptions {

@@ -636,6 +636,29 @@ fn a_template_failing_halfway_leaves_the_published_site_unchanged() {
 }
 
 #[test]
+fn a_failing_shared_part_of_every_page_names_its_template() {
+    let site = copy_of_basic();
+    let root = site.path();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/nav.html"),
+        "<nav aria-label=\"Main\">{{ title | upper }}</nav>",
+    )
+    .unwrap();
+    let run = waymark(&["build", "--root", path_str(root)]);
+    run.expect(1, &["┌─ templates/nav.html"]);
+    let failed = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("error: The template `nav.html`, part of every page, failed"))
+        .unwrap_or_else(|| panic!("no template error in:\n{}", run.stderr));
+    assert!(failed.contains("title"), "{failed}");
+    let times = run.stderr.lines().filter(|l| l.contains("`nav.html`")).count();
+    assert_eq!(times, 1, "told once, not once per page:\n{}", run.stderr);
+    assert!(!root.join("public").exists(), "nothing was published");
+}
+
+#[test]
 fn output_folders_that_hold_the_sources_are_refused() {
     let parent = tempfile::tempdir().unwrap();
     let root = parent.path().join("site");

@@ -7,6 +7,7 @@ pub mod theme;
 pub mod views;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -86,11 +87,12 @@ pub fn render_site(
     staging: &Staging,
 ) -> Result<usize, Vec<Diagnostic>> {
     let jobs = jobs(site);
+    let chrome = Chrome::default();
     // The data, feed and search files need no page, so they are made beside the pages.
     let (rendered, publishing) = rayon::join(
         || {
             jobs.par_iter()
-                .map(|job| write_page(site, theme, links, job, staging))
+                .map(|job| write_page(site, theme, &chrome, links, job, staging))
                 .filter_map(Result::err)
                 .collect::<Vec<Diagnostic>>()
         },
@@ -122,11 +124,12 @@ fn write_file(staging: &Staging, path: &str, bytes: &[u8]) -> Result<(), Diagnos
 fn write_page(
     site: &Site,
     theme: &Theme,
+    chrome: &Chrome,
     links: Links,
     job: &Job<'_>,
     staging: &Staging,
 ) -> Result<(), Diagnostic> {
-    let html = render_job(site, theme, links, job)?;
+    let html = render_job(site, theme, chrome, links, job)?;
     write_file(staging, &file_of(&address(job)), html.as_bytes())
 }
 
@@ -160,7 +163,7 @@ pub fn render_page(
     let job = jobs
         .get(n)
         .ok_or_else(|| Diagnostic::error("site", format!("There is no page number {n}.")))?;
-    render_job(site, theme, links, job)
+    render_job(site, theme, &Chrome::default(), links, job)
 }
 
 /// The stylesheets, scripts and other static files, and the colours stylesheet.
@@ -200,6 +203,7 @@ pub fn publishing_files(site: &Site, links: Links) -> Result<Vec<(String, Vec<u8
 fn render_job(
     site: &Site,
     theme: &Theme,
+    chrome: &Chrome,
     links: Links,
     job: &Job<'_>,
 ) -> Result<String, Diagnostic> {
@@ -214,11 +218,18 @@ fn render_job(
     ctx.insert("meta_description", &meta_description(site, &ctx));
     ctx.insert("as_at", &DateView::from(site.config.as_at));
     let section = ctx.get("section").and_then(|s| s.as_str()).unwrap_or("");
-    ctx.insert("nav", &nav(site, section, &path));
-    let html = theme.render(template, &ctx).map_err(|e| {
+    let nav = nav(site, section, &path);
+    let failed = |e: String| {
         Diagnostic::error(theme.source_of(template), format!("The template `{template}` failed while making the page /{path}: {e}"))
             .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
+    };
+    // Not tied to this page, so the same message for every page is shown once.
+    let parts = chrome.parts(site, theme, &root, nav).map_err(|(t, e)| {
+        Diagnostic::error(theme.source_of(t), format!("The template `{t}`, part of every page, failed: {e}"))
+            .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
     })?;
+    ctx.insert("chrome", parts.as_ref());
+    let html = theme.render(template, &ctx).map_err(failed)?;
     let mut html = if html.contains(ROOT) {
         html.replace(ROOT, &root)
     } else {
@@ -290,6 +301,55 @@ fn relative_links(html: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The header, navigation and footer every page shares, each rendered from its own
+/// template once for every way it can look (the way back to the root, the item the
+/// navigation marks as current) and reused, as Hugo's `partialCached` does: rendered
+/// afresh on every page they were a tenth of a large build's work.
+#[derive(Default)]
+struct Chrome {
+    made: Mutex<HashMap<ChromeKey, Arc<ChromeParts>>>,
+}
+
+type ChromeKey = (String, Vec<Option<&'static str>>);
+
+#[derive(Serialize)]
+struct ChromeParts {
+    header: String,
+    nav: String,
+    footer: String,
+}
+
+impl Chrome {
+    /// The shared parts for a page whose root is `root` and whose navigation is `nav`;
+    /// on failure, the template that failed and why.
+    fn parts(
+        &self,
+        site: &Site,
+        theme: &Theme,
+        root: &str,
+        nav: Vec<NavItem>,
+    ) -> Result<Arc<ChromeParts>, (&'static str, String)> {
+        let key = (root.to_string(), nav.iter().map(|i| i.current).collect());
+        let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(parts) = made().get(&key) {
+            return Ok(Arc::clone(parts));
+        }
+        let mut ctx = Context::new();
+        ctx.insert("root", root);
+        ctx.insert("site", &SiteView::new(site));
+        ctx.insert("as_at", &DateView::from(site.config.as_at));
+        ctx.insert("nav", &nav);
+        let part = |name: &'static str| theme.render(name, &ctx).map_err(|e| (name, e));
+        let parts = Arc::new(ChromeParts {
+            header: part("header.html")?,
+            nav: part("nav.html")?,
+            footer: part("footer.html")?,
+        });
+        made().insert(key, Arc::clone(&parts));
+        Ok(parts)
+    }
 }
 
 #[derive(Serialize)]

@@ -22,6 +22,9 @@ macro_rules! embedded {
 
 pub const TEMPLATES: &[&str] = &[
     "base.html",
+    "header.html",
+    "nav.html",
+    "footer.html",
     "macros.html",
     "home.html",
     "plans.html",
@@ -41,7 +44,7 @@ pub const TEMPLATES: &[&str] = &[
 ];
 
 const BUILT_IN_TEMPLATES: &[(&str, &str)] = embedded!("templates":
-    "base.html", "macros.html", "home.html", "plans.html", "plan.html", "area.html", "action.html",
+    "base.html", "header.html", "nav.html", "footer.html", "macros.html", "home.html", "plans.html", "plan.html", "area.html", "action.html",
     "inspections.html", "inspection.html", "reports.html", "report.html", "page.html",
     "accessibility.html", "404.html", "progress_over_time.html", "search.html", "data.html",
 );
