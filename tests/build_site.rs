@@ -347,6 +347,29 @@ fn a_site_overrides_the_shared_footer_and_every_page_shows_it() {
 }
 
 #[test]
+fn a_sites_own_base_template_from_before_the_shared_parts_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/base.html"),
+        r#"<!DOCTYPE html><html lang="{{ site.language }}"><head><title>{{ title }}</title></head><body>
+<nav aria-label="Main"><ul>{% for item in nav %}<li><a href="{{ root }}{{ item.url }}"{% if item.section == section %} aria-current="{% if item.url == path %}page{% else %}true{% endif %}"{% endif %}>{{ item.title }}</a></li>{% endfor %}</ul></nav>
+<main>{% block content %}{% endblock content %}</main></body></html>"#,
+    )
+    .unwrap();
+    let site = build(dir.path(), Links::Rooted);
+    let report = site.page("/reports/2020-06-26-audit-committee/");
+    let current = report.one("nav a[aria-current]");
+    assert_eq!(text_of(current), "Reports");
+    assert_eq!(current.value().attr("aria-current"), Some("true"));
+    assert!(
+        report.all("footer").is_empty(),
+        "the site's own base.html is used"
+    );
+}
+
+#[test]
 fn base_url_can_be_set_when_building() {
     let dir = tempfile::tempdir().unwrap();
     let options = waymark::BuildOptions {

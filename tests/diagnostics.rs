@@ -653,7 +653,11 @@ fn a_failing_shared_part_of_every_page_names_its_template() {
         .find(|l| l.starts_with("error: The template `nav.html`, part of every page, failed"))
         .unwrap_or_else(|| panic!("no template error in:\n{}", run.stderr));
     assert!(failed.contains("title"), "{failed}");
-    let times = run.stderr.lines().filter(|l| l.contains("`nav.html`")).count();
+    let times = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("`nav.html`"))
+        .count();
     assert_eq!(times, 1, "told once, not once per page:\n{}", run.stderr);
     assert!(!root.join("public").exists(), "nothing was published");
 }

@@ -224,11 +224,13 @@ fn render_job(
             .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
     };
     // Not tied to this page, so the same message for every page is shown once.
-    let parts = chrome.parts(site, theme, &root, nav).map_err(|(t, e)| {
+    let parts = chrome.parts(site, theme, &root, &nav).map_err(|(t, e)| {
         Diagnostic::error(theme.source_of(t), format!("The template `{t}`, part of every page, failed: {e}"))
             .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
     })?;
     ctx.insert("chrome", parts.as_ref());
+    // A site's own base.html from before nav.html existed still draws the navigation.
+    ctx.insert("nav", &nav);
     let html = theme.render(template, &ctx).map_err(failed)?;
     let mut html = if html.contains(ROOT) {
         html.replace(ROOT, &root)
@@ -329,7 +331,7 @@ impl Chrome {
         site: &Site,
         theme: &Theme,
         root: &str,
-        nav: Vec<NavItem>,
+        nav: &[NavItem],
     ) -> Result<Arc<ChromeParts>, (&'static str, String)> {
         let key = (root.to_string(), nav.iter().map(|i| i.current).collect());
         let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
@@ -340,7 +342,7 @@ impl Chrome {
         ctx.insert("root", root);
         ctx.insert("site", &SiteView::new(site));
         ctx.insert("as_at", &DateView::from(site.config.as_at));
-        ctx.insert("nav", &nav);
+        ctx.insert("nav", nav);
         let part = |name: &'static str| theme.render(name, &ctx).map_err(|e| (name, e));
         let parts = Arc::new(ChromeParts {
             header: part("header.html")?,
