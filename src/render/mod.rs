@@ -229,8 +229,9 @@ fn render_job(
             .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
     })?;
     ctx.insert("chrome", parts.as_ref());
-    // A site's own base.html from before nav.html existed still draws the navigation.
-    ctx.insert("nav", &nav);
+    if theme.wants_nav() {
+        ctx.insert("nav", &nav);
+    }
     let html = theme.render(template, &ctx).map_err(failed)?;
     let mut html = if html.contains(ROOT) {
         html.replace(ROOT, &root)

@@ -61,6 +61,8 @@ pub struct Theme {
     tera: Tera,
     /// Of every template's name and text.
     fingerprint: u64,
+    /// Whether base.html is not the built-in one, so may draw the navigation itself.
+    own_base: bool,
     /// Template name → the file it came from, for messages.
     sources: BTreeMap<String, PathBuf>,
     statics: BTreeMap<String, StaticFile>,
@@ -104,6 +106,9 @@ impl Theme {
             .iter()
             .map(|(n, (_, p))| (n.clone(), p.clone()))
             .collect::<BTreeMap<_, _>>();
+        let built_in_base = BUILT_IN_TEMPLATES.iter().find(|(n, _)| *n == "base.html");
+        let own_base =
+            texts.get("base.html").map(|(t, _)| t.as_str()) != built_in_base.map(|b| b.1);
         let pairs: Vec<(String, String)> = texts.into_iter().map(|(n, (t, _))| (n, t)).collect();
         let mut hasher = DefaultHasher::new();
         pairs.hash(&mut hasher);
@@ -133,6 +138,7 @@ impl Theme {
         Ok(Theme {
             tera,
             fingerprint: hasher.finish(),
+            own_base,
             sources,
             statics,
         })
@@ -140,6 +146,12 @@ impl Theme {
 
     pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
         self.tera.render(template, ctx).map_err(|e| error_chain(&e))
+    }
+
+    /// A site's own base.html may be from before nav.html, and draw the navigation from
+    /// `nav` itself; the built-in one takes it ready made.
+    pub fn wants_nav(&self) -> bool {
+        self.own_base
     }
 
     pub fn fingerprint(&self) -> u64 {
