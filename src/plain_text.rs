@@ -60,6 +60,11 @@ pub fn collapse(text: &str) -> String {
 
 /// Appends the words of `text` to `out`, one space between them.
 fn push_collapsed(out: &mut String, text: &str) {
+    // Most text is single-spaced ASCII already: copied whole, not word by word.
+    if is_single_spaced_ascii(text) {
+        out.push_str(text);
+        return;
+    }
     let start = out.len();
     for word in text.split_whitespace() {
         if out.len() > start {
@@ -67,6 +72,20 @@ fn push_collapsed(out: &mut String, text: &str) {
         }
         out.push_str(word);
     }
+}
+
+/// ASCII words with one space between them and none before or after.
+fn is_single_spaced_ascii(text: &str) -> bool {
+    let mut after_space = true;
+    for &byte in text.as_bytes() {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | 0x80.. => return false,
+            _ => after_space = false,
+        }
+    }
+    !after_space
 }
 
 /// Block-level tags end a line; a list item starts one with `- `.
@@ -195,6 +214,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn collapsing_keeps_the_words_with_one_space_between(
+            text in "( |  |\t|\n|\u{b}|\u{a0}|\u{2003}|a|bc|é){0,20}",
+        ) {
+            let mut out = String::from("x");
+            push_collapsed(&mut out, &text);
+            let words: Vec<&str> = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(out, format!("x{}", words.join(" ")));
+        }
+
         #[test]
         fn first_lines_are_the_start_of_lines(
             html in "(<p>|</p>|<li>|</li>|<br>|</td>|\n| |&amp;|-|word){0,60}",
