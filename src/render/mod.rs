@@ -219,20 +219,24 @@ fn render_job(
     ctx.insert("as_at", &DateView::from(site.config.as_at));
     let section = ctx.get("section").and_then(|s| s.as_str()).unwrap_or("");
     let nav = nav(site, section, &path);
-    let failed = |e: String| {
-        Diagnostic::error(theme.source_of(template), format!("The template `{template}` failed while making the page /{path}: {e}"))
+    let failed = |t: &str, what: String| {
+        Diagnostic::error(theme.source_of(t), format!("The template `{t}`{what}"))
             .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
     };
     // Not tied to this page, so the same message for every page is shown once.
-    let parts = chrome.parts(site, theme, &root, &nav).map_err(|(t, e)| {
-        Diagnostic::error(theme.source_of(t), format!("The template `{t}`, part of every page, failed: {e}"))
-            .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
-    })?;
+    let parts = chrome
+        .parts(site, theme, &root, &nav)
+        .map_err(|(t, e)| failed(t, format!(", part of every page, failed: {e}")))?;
     ctx.insert("chrome", parts.as_ref());
     if theme.wants_nav() {
         ctx.insert("nav", &nav);
     }
-    let html = theme.render(template, &ctx).map_err(failed)?;
+    let html = theme.render(template, &ctx).map_err(|e| {
+        failed(
+            template,
+            format!(" failed while making the page /{path}: {e}"),
+        )
+    })?;
     let mut html = if html.contains(ROOT) {
         html.replace(ROOT, &root)
     } else {
@@ -350,6 +354,7 @@ impl Chrome {
             nav: part("nav.html")?,
             footer: part("footer.html")?,
         });
+        // Two threads may both have made it; both made the same.
         made().insert(key, Arc::clone(&parts));
         Ok(parts)
     }
