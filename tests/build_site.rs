@@ -289,16 +289,21 @@ fn links_and_assets_live_under_the_base_url_path() {
     );
 }
 
-#[test]
-fn a_site_overrides_single_theme_files() {
+/// A copy of the basic fixture with the site's own `templates/<name>`.
+fn basic_with_template(name: &str, text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("basic"), dir.path());
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/page.html"),
+    std::fs::write(dir.path().join("templates").join(name), text).unwrap();
+    dir
+}
+
+#[test]
+fn a_site_overrides_single_theme_files() {
+    let dir = basic_with_template(
+        "page.html",
         "{% extends \"base.html\" %}{% block content %}<h1>Council's own: {{ title }}</h1>{% endblock content %}",
-    )
-    .unwrap();
+    );
     std::fs::create_dir_all(dir.path().join("static")).unwrap();
     std::fs::write(
         dir.path().join("static/logo.svg"),
@@ -321,14 +326,10 @@ fn a_site_overrides_single_theme_files() {
 
 #[test]
 fn a_site_overrides_the_shared_footer_and_every_page_shows_it() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("basic"), dir.path());
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/footer.html"),
+    let dir = basic_with_template(
+        "footer.html",
         "<footer class=\"footer\"><p>Council's own footer, {{ site.organisation }}: <a href=\"{{ root }}data/\">data</a></p></footer>",
-    )
-    .unwrap();
+    );
     // From disk, each page's way back to the root differs with its depth.
     let site = build(dir.path(), Links::Relative);
     for (page, data) in [
@@ -348,16 +349,12 @@ fn a_site_overrides_the_shared_footer_and_every_page_shows_it() {
 
 #[test]
 fn a_sites_own_base_template_from_before_the_shared_parts_still_works() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("basic"), dir.path());
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/base.html"),
+    let dir = basic_with_template(
+        "base.html",
         r#"<!DOCTYPE html><html lang="{{ site.language }}"><head><title>{{ title }}</title></head><body>
 <nav aria-label="Main"><ul>{% for item in nav %}<li><a href="{{ root }}{{ item.url }}"{% if item.section == section %} aria-current="{% if item.url == path %}page{% else %}true{% endif %}"{% endif %}>{{ item.title }}</a></li>{% endfor %}</ul></nav>
 <main>{% block content %}{% endblock content %}</main></body></html>"#,
-    )
-    .unwrap();
+    );
     let site = build(dir.path(), Links::Rooted);
     let report = site.page("/reports/2020-06-26-audit-committee/");
     let current = report.one("nav a[aria-current]");
