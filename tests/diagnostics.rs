@@ -36,6 +36,14 @@ impl Run {
         self
     }
 
+    /// The first line of stderr that starts with `start`.
+    fn line_starting(&self, start: &str) -> &str {
+        self.stderr
+            .lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line starting {start:?} in:\n{}", self.stderr))
+    }
+
     fn lacks(&self, text: &str) -> &Self {
         assert!(
             !self.stderr.contains(text),
@@ -614,11 +622,7 @@ fn a_template_failing_halfway_leaves_the_published_site_unchanged() {
 
     let run = waymark(&["build", "--root", path_str(root)]);
     run.expect(1, &["┌─ templates/action.html"]);
-    let failed = run
-        .stderr
-        .lines()
-        .find(|l| l.starts_with("error: The template `action.html`"))
-        .unwrap_or_else(|| panic!("no template error in:\n{}", run.stderr));
+    let failed = run.line_starting("error: The template `action.html`");
     assert!(failed.contains("/plans/demo/actions/1-3/"), "{failed}");
     assert!(failed.contains("no_such_value"), "{failed}");
 
@@ -647,11 +651,7 @@ fn a_failing_shared_part_of_every_page_names_its_template() {
     .unwrap();
     let run = waymark(&["build", "--root", path_str(root)]);
     run.expect(1, &["┌─ templates/nav.html"]);
-    let failed = run
-        .stderr
-        .lines()
-        .find(|l| l.starts_with("error: The template `nav.html`, part of every page, failed"))
-        .unwrap_or_else(|| panic!("no template error in:\n{}", run.stderr));
+    let failed = run.line_starting("error: The template `nav.html`, part of every page, failed");
     assert!(failed.contains("title"), "{failed}");
     let times = run
         .stderr

@@ -210,13 +210,11 @@ fn render_job(
     let path = address(job);
     let (template, mut ctx) = page(site, job);
     let root = root_for(site, links, &path);
-    ctx.insert("root", &root);
+    insert_site_wide(&mut ctx, site, &root);
     ctx.insert("path", &path);
     // A canonical address is only useful when it is a full one.
     ctx.insert("canonical", &crate::feeds::full_address(site, &path));
-    ctx.insert("site", &SiteView::new(site));
     ctx.insert("meta_description", &meta_description(site, &ctx));
-    ctx.insert("as_at", &DateView::from(site.config.as_at));
     let section = ctx.get("section").and_then(|s| s.as_str()).unwrap_or("");
     let nav = nav(site, section, &path);
     let failed = |t: &str, what: String| {
@@ -246,6 +244,13 @@ fn render_job(
         html = relative_links(&html);
     }
     Ok(html)
+}
+
+/// What every template is given: the way back to the root, the site, its as-at date.
+fn insert_site_wide(ctx: &mut Context, site: &Site, root: &str) {
+    ctx.insert("root", root);
+    ctx.insert("site", &SiteView::new(site));
+    ctx.insert("as_at", &DateView::from(site.config.as_at));
 }
 
 /// Every page gets a description for search engines and link previews: its own, else the
@@ -344,9 +349,7 @@ impl Chrome {
             return Ok(Arc::clone(parts));
         }
         let mut ctx = Context::new();
-        ctx.insert("root", root);
-        ctx.insert("site", &SiteView::new(site));
-        ctx.insert("as_at", &DateView::from(site.config.as_at));
+        insert_site_wide(&mut ctx, site, root);
         ctx.insert("nav", nav);
         let part = |name: &'static str| theme.render(name, &ctx).map_err(|e| (name, e));
         let parts = Arc::new(ChromeParts {
