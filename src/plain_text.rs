@@ -41,10 +41,16 @@ pub fn one_line(html: &Html) -> String {
 
 /// `text` cut to at most `max` characters at a word boundary, with an ellipsis if cut.
 pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().nth(max).is_none() {
+    let mut starts = text.char_indices().map(|(i, _)| i);
+    // The first `max - 1` characters end where the next starts; cut only if more follow.
+    let end = match max {
+        0 => Some(0),
+        n => starts.nth(n - 1),
+    };
+    let Some(end) = end.filter(|_| starts.next().is_some()) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    };
+    let cut = &text[..end];
     let at_word = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
     format!(
         "{}…",
@@ -235,6 +241,22 @@ mod tests {
                 first == all || first.is_empty() || all.starts_with(&format!("{first}\n")),
                 "{first:?} is not the start of {all:?}"
             );
+        }
+
+        #[test]
+        fn shortening_counts_characters_not_bytes(
+            text in "( |, |\\.|a|bc|é|日本){0,30}",
+            max in 0usize..40,
+        ) {
+            // Shortened as it was before it sliced by position: character by character.
+            let by_chars = if text.chars().nth(max).is_none() {
+                text.clone()
+            } else {
+                let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+                let at_word = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
+                format!("{}…", cut[..at_word].trim_end_matches([' ', ',', ';', ':', '.']))
+            };
+            proptest::prop_assert_eq!(shorten(&text, max), by_chars);
         }
     }
 }
