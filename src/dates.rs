@@ -60,7 +60,7 @@ impl PartialDate {
     /// The value for `<time datetime>`: HTML accepts `2018`, `2010-12` and `2022-09-16`.
     pub fn iso(&self) -> String {
         match *self {
-            PartialDate::Day(d) => d.format("%Y-%m-%d").to_string(),
+            PartialDate::Day(d) => iso_day(d),
             PartialDate::Month(y, m) => format!("{y:04}-{m:02}"),
             PartialDate::Year(y) => format!("{y:04}"),
         }
@@ -116,6 +116,11 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// "2022-09-16". chrono writes this form directly; its `format` reads a pattern each time.
+pub fn iso_day(d: NaiveDate) -> String {
+    d.to_string()
+}
+
 /// "16 September 2022": the GOV.UK style, no ordinal, no leading zero.
 pub fn long(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
@@ -132,7 +137,7 @@ impl From<NaiveDate> for DateView {
     fn from(d: NaiveDate) -> Self {
         DateView {
             text: long(d),
-            iso: d.format("%Y-%m-%d").to_string(),
+            iso: iso_day(d),
         }
     }
 }
@@ -268,6 +273,19 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn iso_days_are_written_as_chrono_formats_them() {
+        for d in [
+            day(1, 1, 1),
+            day(999, 12, 31),
+            day(2022, 9, 16),
+            day(9999, 2, 3),
+        ] {
+            assert_eq!(iso_day(d), d.format("%Y-%m-%d").to_string());
+        }
+        assert_eq!(iso_day(day(2022, 9, 6)), "2022-09-06");
     }
 
     #[test]

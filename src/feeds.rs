@@ -113,7 +113,7 @@ fn entry_id(site: &Site, path: &str) -> String {
 }
 
 fn timestamp(d: NaiveDate) -> String {
-    format!("{}T00:00:00Z", d.format("%Y-%m-%d"))
+    format!("{}T00:00:00Z", crate::dates::iso_day(d))
 }
 
 /// Links in the feed: full addresses when the base URL is one; otherwise relative to the

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::dates::{Due, PartialDate};
+use crate::dates::{iso_day, Due, PartialDate};
 use crate::feeds::page_address;
 use crate::figures;
 use crate::model::{Action, Html, Inspection, Outcome, Plan, PriorityArea, Site, When};
@@ -169,10 +169,6 @@ fn text(html: &Html) -> Option<String> {
     Some(plain_text::lines(html)).filter(|t| !t.is_empty())
 }
 
-fn iso(d: chrono::NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 fn action_record<'a>(
     site: &Site,
     plan: &'a Plan,
@@ -182,14 +178,14 @@ fn action_record<'a>(
 ) -> ActionRecord<'a> {
     let status = a.status.and_then(|i| plan.status(i));
     let (due_date, due_as_written) = match &a.due {
-        Some(Due::On(d)) => (Some(iso(*d)), None),
-        Some(Due::Described { text, date }) => (date.map(iso), Some(text.as_str())),
+        Some(Due::On(d)) => (Some(iso_day(*d)), None),
+        Some(Due::Described { text, date }) => (date.map(iso_day), Some(text.as_str())),
         None => (None, None),
     };
     let delay = a.delay.as_ref();
     ActionRecord {
         plan: &plan.slug,
-        as_at: iso(plan.as_at),
+        as_at: iso_day(plan.as_at),
         area_number: area.number,
         area_title: &area.title,
         outcome: plain_text::lines(&outcome.text),
@@ -203,12 +199,12 @@ fn action_record<'a>(
         source_status: a.source_status.as_deref(),
         complete: status.is_some_and(|s| s.complete),
         overdue: figures::is_overdue(a, plan, plan.as_at),
-        revised_due: delay.and_then(|d| d.revised_due).map(iso),
+        revised_due: delay.and_then(|d| d.revised_due).map(iso_day),
         delay_reason: delay.and_then(|d| text(&d.reason)),
         delay_mitigation: delay.and_then(|d| text(&d.mitigation)),
         progress: text(&a.progress),
         impact: text(&a.impact),
-        last_update: a.history.iter().map(|u| u.date).max().map(iso),
+        last_update: a.history.iter().map(|u| u.date).max().map(iso_day),
         url: page_address(site, &action_url(plan, a)),
     }
 }
@@ -224,10 +220,10 @@ fn records<'a>(site: &'a Site, plan: &'a Plan) -> impl Iterator<Item = ActionJso
                     .filter_map(|u| {
                         let s = plan.status(u.status)?;
                         Some(UpdateRecord {
-                            date: iso(u.date),
+                            date: iso_day(u.date),
                             status: &s.key,
                             status_label: &s.label,
-                            revised_due: u.revised_due.map(iso),
+                            revised_due: u.revised_due.map(iso_day),
                             note: text(&u.note),
                         })
                     })
@@ -274,7 +270,7 @@ pub fn actions_json(site: &Site, plan: &Plan) -> anyhow::Result<Vec<u8>> {
     let doc = PlanJson {
         plan: &plan.slug,
         title: &plan.title,
-        as_at: iso(plan.as_at),
+        as_at: iso_day(plan.as_at),
         url: page_address(site, &plan_url(plan)),
         statuses: plan
             .statuses
@@ -376,7 +372,7 @@ fn inspection_json<'a>(site: &'a Site, i: &'a Inspection) -> InspectionJson<'a> 
 
 pub fn inspections_json(site: &Site) -> anyhow::Result<Vec<u8>> {
     let doc = InspectionsJson {
-        as_at: iso(site.config.as_at),
+        as_at: iso_day(site.config.as_at),
         grades: site
             .config
             .grades
