@@ -235,15 +235,29 @@ fn render_job(
             format!(" failed while making the page /{path}: {e}"),
         )
     })?;
-    let mut html = if html.contains(ROOT) {
-        html.replace(ROOT, &root)
-    } else {
-        html
-    };
+    let mut html = with_root(html, &root);
     if links == Links::Relative {
         html = relative_links(&html);
     }
     Ok(html)
+}
+
+/// Internal links from Markdown start with [`ROOT`]: this page's way back to the root
+/// goes there. Searched for with memchr, which skims a page many bytes at a time.
+fn with_root(html: String, root: &str) -> String {
+    let mut found = memchr::memmem::find_iter(html.as_bytes(), ROOT.as_bytes()).peekable();
+    if found.peek().is_none() {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for at in found {
+        out.push_str(&html[copied..at]);
+        out.push_str(root);
+        copied = at + ROOT.len();
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 /// What every template is given: the way back to the root, the site, its as-at date.
@@ -721,4 +735,22 @@ fn accessibility_page(site: &Site) -> Context {
         .map(|p| &p.body);
     ctx.insert("extra", &extra);
     ctx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_internal_link_gets_the_way_back_to_the_root() {
+        let html = format!("<a href=\"{ROOT}a/\">a</a> <a href=\"{ROOT}b/\">b</a>{ROOT}");
+        assert_eq!(
+            with_root(html, "../../"),
+            "<a href=\"../../a/\">a</a> <a href=\"../../b/\">b</a>../../"
+        );
+        assert_eq!(
+            with_root("<p>@@ no link</p>".into(), "/"),
+            "<p>@@ no link</p>"
+        );
+    }
 }
