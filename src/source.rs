@@ -66,23 +66,28 @@ pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<D
         );
         return (files, problems);
     }
-    let found: Vec<Result<PathBuf, Diagnostic>> = WalkDir::new(&content)
+    let mut found: Vec<PathBuf> = WalkDir::new(&content)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_map(|entry| match entry {
             Ok(entry) if entry.file_type().is_file() && is_content(entry.path()) => {
-                Some(Ok(entry.into_path()))
+                Some(entry.into_path())
             }
             Ok(_) => None,
-            Err(err) => Some(Err(walk_problem(root, &err))),
+            Err(err) => {
+                problems.push(walk_problem(root, &err));
+                None
+            }
         })
         .collect();
+    // Sorted once, whole paths: walkdir's sort by name splits each path again for every
+    // comparison, which on 10,000 reports is most of the walk.
+    found.par_sort_unstable();
     crate::timings::mark("find content files");
     // Files are read in parallel: on a large site, reading is a good part of a build.
     let read: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
-        .map(|found| found.and_then(|path| read_kept(root, &path, memo)))
+        .map(|path| read_kept(root, &path, memo))
         .collect();
     for result in read {
         match result {
@@ -249,6 +254,39 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("content/x.md", text)
+    }
+
+    #[test]
+    fn content_files_come_in_path_order_folders_before_longer_names() {
+        let root = tempfile::tempdir().unwrap();
+        for name in [
+            "b.md",
+            "a-b.md",
+            "a/z.md",
+            "a/c/d.yaml",
+            "A.md",
+            "notes.txt",
+        ] {
+            let path = root.path().join("content").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "---\ntitle: T\n---\n").unwrap();
+        }
+        let (files, problems) = read_content(root.path(), None);
+        assert!(problems.is_empty());
+        let paths: Vec<String> = files
+            .iter()
+            .map(|f| f.path.to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "content/A.md",
+                "content/a/c/d.yaml",
+                "content/a/z.md",
+                "content/a-b.md",
+                "content/b.md"
+            ]
+        );
     }
 
     #[test]
