@@ -118,7 +118,7 @@ pub fn load_reusing(
         return (None, Diagnostics::from(read_problems).sorted());
     }
     let unreadable: Vec<PathBuf> = read_problems.iter().map(|d| d.file.clone()).collect();
-    let (site, mut diagnostics) = validate::site_with_unreadable(&files, &unreadable, today, memo);
+    let (site, mut diagnostics) = validate::site_with_unreadable(files, &unreadable, today, memo);
     timings::mark("parse and validate");
     diagnostics.extend(read_problems);
     let site = site.filter(|_| !diagnostics.has_errors());

@@ -50,6 +50,15 @@ pub struct Split<'a> {
     pub read: u64,
 }
 
+/// Where a Markdown file's parts are: kept, rather than a [`Split`], by code that owns
+/// the file and so cannot also hold slices of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Cut {
+    front_offset: usize,
+    front_end: usize,
+    body_offset: usize,
+}
+
 /// Every `.md` and `.yaml` file under `content/`, sorted by path, with problems for the
 /// ones that cannot be read. Other files are ignored: authors keep notes beside content.
 pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<Diagnostic>) {
@@ -208,8 +217,25 @@ fn not_utf8(rel: &Path, e: std::string::FromUtf8Error) -> Diagnostic {
 }
 
 impl SourceFile {
-    /// Splits `---` front matter from the body. A file without front matter is all body.
+    /// Splits `---` front matter from the body; a file without front matter is an error.
     pub fn split(&self) -> Result<Split<'_>, Diagnostic> {
+        self.cut().map(|cut| self.split_at(cut))
+    }
+
+    /// The file cut where [`SourceFile::cut`] found its parts.
+    pub fn split_at(&self, cut: Cut) -> Split<'_> {
+        let text = self.text.as_str();
+        Split {
+            front: &text[cut.front_offset..cut.front_end],
+            front_offset: cut.front_offset,
+            body: &text[cut.body_offset..],
+            body_offset: cut.body_offset,
+            read: self.read,
+        }
+    }
+
+    /// Where the front matter and the body are, as [`SourceFile::split`] cuts them.
+    pub fn cut(&self) -> Result<Cut, Diagnostic> {
         let text = self.text.as_str();
         let Some(after_open) = strip_fence(text) else {
             return Err(Diagnostic::error(
@@ -223,13 +249,10 @@ impl SourceFile {
         let mut offset = front_offset;
         for line in after_open.split_inclusive('\n') {
             if line.trim_end() == "---" {
-                let body_offset = offset + line.len();
-                return Ok(Split {
-                    front: &text[front_offset..offset],
+                return Ok(Cut {
                     front_offset,
-                    body: &text[body_offset..],
-                    body_offset,
-                    read: self.read,
+                    front_end: offset,
+                    body_offset: offset + line.len(),
                 });
             }
             offset += line.len();

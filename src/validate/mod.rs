@@ -19,7 +19,7 @@ use crate::memo::Memo;
 use crate::model::{Inspection, Page, Plan, PriorityArea, Report, Site};
 use crate::routes::{is_safe_slug, slugify, Routes, LIST_PAGES};
 use crate::site_config::{self, SiteConfig};
-use crate::source::{SourceFile, Split};
+use crate::source::{Cut, SourceFile, Split};
 use crate::yaml::{self, Document, YamlPath};
 
 /// What a content file is, from where it sits under content/.
@@ -33,37 +33,48 @@ enum Kind {
     Page { slug: String },
 }
 
-struct Parsed<'a> {
-    file: &'a SourceFile,
+/// A file read and its YAML parsed. It owns the file, so that the text can go as soon
+/// as the file's item is made: on a large site the texts are a quarter of the memory.
+struct Parsed {
+    file: SourceFile,
     kind: Kind,
     doc: Arc<Document>,
-    split: Option<Split<'a>>,
+    cut: Option<Cut>,
+}
+
+impl Parsed {
+    fn split(&self) -> Option<Split<'_>> {
+        self.cut.map(|cut| self.file.split_at(cut))
+    }
 }
 
 /// Reads and checks every source. The site is returned only when there are no errors.
 pub fn site(sources: &[SourceFile], today: NaiveDate) -> (Option<Site>, Diagnostics) {
-    site_with_unreadable(sources, &[], today, None)
+    site_with_unreadable(sources.to_vec(), &[], today, None)
 }
 
 /// As [`site`], also told which content files exist but could not be read (not UTF-8,
 /// empty, too big), so links to them are not reported as broken on top of that problem.
 pub fn site_with_unreadable(
-    sources: &[SourceFile],
+    sources: Vec<SourceFile>,
     unreadable: &[PathBuf],
     today: NaiveDate,
     memo: Option<&Memo>,
 ) -> (Option<Site>, Diagnostics) {
     let mut problems = Diagnostics::default();
     let mut failed = unreadable.to_vec();
-    let parsed: Vec<Parsed<'_>> = sources
-        .par_iter()
-        .map(|file| (file, parse(file, memo)))
+    let parsed: Vec<Parsed> = sources
+        .into_par_iter()
+        .map(|file| {
+            let path = file.path.clone();
+            (path, parse(file, memo))
+        })
         .collect::<Vec<_>>()
         .into_iter()
-        .filter_map(|(file, result)| {
+        .filter_map(|(path, result)| {
             result
                 .map_err(|d| {
-                    failed.push(file.path.clone());
+                    failed.push(path);
                     problems.push(d);
                 })
                 .ok()
@@ -80,7 +91,7 @@ pub fn site_with_unreadable(
         return (None, problems.sorted());
     };
     crate::timings::mark("routes");
-    let site = assemble(&parsed, config, &routes, &mut problems);
+    let site = assemble(parsed, config, &routes, &mut problems);
     let site = (!problems.has_errors()).then_some(site);
     (site, problems.sorted())
 }
@@ -116,20 +127,21 @@ fn classify(path: &Path) -> Option<Kind> {
 }
 
 /// Ok(None) for a file Waymark does not publish; it still gets a warning.
-fn parse<'a>(file: &'a SourceFile, memo: Option<&Memo>) -> Result<Option<Parsed<'a>>, Diagnostic> {
+fn parse(file: SourceFile, memo: Option<&Memo>) -> Result<Option<Parsed>, Diagnostic> {
     let Some(kind) = classify(&file.path) else {
         return Err(Diagnostic::warning(&file.path, "Waymark does not know what this file is, so it is not on the site.")
             .help("Plans go in content/plans/<plan>/, inspections in content/inspections/, reports in content/reports/ and other pages in content/pages/ (Markdown files end in .md, YAML files in .yaml)."));
     };
     let is_md = file.path.extension().is_some_and(|e| e == "md");
-    let (doc, split) = if is_md {
-        let split = file.split()?;
+    let (doc, cut) = if is_md {
+        let cut = file.cut()?;
+        let split = file.split_at(cut);
         (
-            parse_yaml(file, split.front_offset, split.front, memo)?,
-            Some(split),
+            parse_yaml(&file, split.front_offset, split.front, memo)?,
+            Some(cut),
         )
     } else {
-        (parse_yaml(file, 0, &file.text, memo)?, None)
+        (parse_yaml(&file, 0, &file.text, memo)?, None)
     };
     if !doc.value.is_mapping() {
         return Err(doc
@@ -143,7 +155,7 @@ fn parse<'a>(file: &'a SourceFile, memo: Option<&Memo>) -> Result<Option<Parsed<
         file,
         kind,
         doc,
-        split,
+        cut,
     }))
 }
 
@@ -167,7 +179,7 @@ fn parse_yaml(
 }
 
 fn read_config(
-    parsed: &[Parsed<'_>],
+    parsed: &[Parsed],
     today: NaiveDate,
     problems: &mut Diagnostics,
 ) -> Option<SiteConfig> {
@@ -186,7 +198,7 @@ fn read_config(
 
 /// Where each file is published; two files at one address is an error. Files that failed
 /// to load keep the address their name gives them, so links to them still resolve.
-fn routes(parsed: &[Parsed<'_>], failed: &[PathBuf], problems: &mut Diagnostics) -> Routes {
+fn routes(parsed: &[Parsed], failed: &[PathBuf], problems: &mut Diagnostics) -> Routes {
     let mut routes = Routes::default();
     let builtin = PathBuf::from("(a page Waymark makes)");
     for url in LIST_PAGES {
@@ -243,7 +255,7 @@ fn default_url(kind: &Kind) -> Option<String> {
     })
 }
 
-fn page_slug(p: &Parsed<'_>, default: &str, problems: &mut Diagnostics) -> Option<String> {
+fn page_slug(p: &Parsed, default: &str, problems: &mut Diagnostics) -> Option<String> {
     let chosen = p
         .doc
         .value
@@ -265,18 +277,23 @@ fn page_slug(p: &Parsed<'_>, default: &str, problems: &mut Diagnostics) -> Optio
 }
 
 fn assemble(
-    parsed: &[Parsed<'_>],
+    parsed: Vec<Parsed>,
     config: SiteConfig,
     routes: &Routes,
     problems: &mut Diagnostics,
 ) -> Site {
-    let mut plans = read_plans(parsed, &config, routes, problems);
-    let results: Vec<(Item, Vec<Diagnostic>)> = parsed
-        .par_iter()
+    let mut plans = read_plans(&parsed, &config, routes, problems);
+    // The site and plan files are kept for the messages checked last; every other file
+    // is dropped as soon as its item is made.
+    let (kept, items): (Vec<Parsed>, Vec<Parsed>) = parsed
+        .into_iter()
+        .partition(|p| matches!(p.kind, Kind::Site | Kind::Plan { .. }));
+    let results: Vec<(Item, Vec<Diagnostic>)> = items
+        .into_par_iter()
         .map(|p| {
             let mut found = Vec::new();
             // A file that could not be read still reports why, so keep `found` either way.
-            let item = read_item(p, &plans, &config, routes, &mut found).unwrap_or(Item::Skip);
+            let item = read_item(&p, &plans, &config, routes, &mut found).unwrap_or(Item::Skip);
             (item, found)
         })
         .collect();
@@ -332,7 +349,7 @@ fn assemble(
     reports.sort_by(|a: &Report, b: &Report| (b.date, &a.slug).cmp(&(a.date, &b.slug)));
     pages.sort_by(|a: &Page, b: &Page| a.slug.cmp(&b.slug));
     let plans: Vec<Plan> = plans.into_values().collect();
-    check_references(parsed, &plans, &inspections, problems);
+    check_references(&kept, &plans, &inspections, problems);
     Site {
         config,
         plans,
@@ -356,7 +373,7 @@ enum Item {
 }
 
 fn read_plans(
-    parsed: &[Parsed<'_>],
+    parsed: &[Parsed],
     config: &SiteConfig,
     routes: &Routes,
     problems: &mut Diagnostics,
@@ -377,13 +394,13 @@ fn read_plans(
 }
 
 fn read_item(
-    p: &Parsed<'_>,
+    p: &Parsed,
     plans: &BTreeMap<String, Plan>,
     config: &SiteConfig,
     routes: &Routes,
     found: &mut Vec<Diagnostic>,
 ) -> Option<Item> {
-    let split = p.split.as_ref();
+    let split = p.split();
     Some(match &p.kind {
         Kind::Site | Kind::Plan { .. } => Item::Skip,
         Kind::Area { plan, slug } => {
@@ -417,13 +434,13 @@ fn read_item(
         Kind::Inspection { id } => Item::Inspection(inspection::read_inspection(
             &p.doc,
             id,
-            split?,
+            &split?,
             &config.grades,
             routes,
             found,
         )?),
         Kind::Report { slug } => {
-            Item::Report(writing::read_report(&p.doc, slug, split?, routes, found)?)
+            Item::Report(writing::read_report(&p.doc, slug, &split?, routes, found)?)
         }
         Kind::Page { slug } => {
             let head = writing::read_page_head(&p.doc)
@@ -435,7 +452,7 @@ fn read_item(
                 .map(|s| s.trim().trim_end_matches('/').to_string())
                 .unwrap_or_else(|| slug.clone());
             Item::Page(writing::read_page(
-                &p.doc, head, &slug, split?, routes, found,
+                &p.doc, head, &slug, &split?, routes, found,
             ))
         }
     })
@@ -495,7 +512,7 @@ fn duplicate_ids(places: Vec<plan::IdPlace>, problems: &mut Diagnostics) {
 }
 
 fn check_references(
-    parsed: &[Parsed<'_>],
+    parsed: &[Parsed],
     plans: &[Plan],
     inspections: &[Inspection],
     problems: &mut Diagnostics,
