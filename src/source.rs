@@ -179,14 +179,21 @@ pub fn read_one(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         Diagnostic::error(&rel, format!("This file could not be read: {e}."))
             .help("Check that the file exists and that you are allowed to read it.")
     };
-    // One open for the size and the bytes: on a large site these calls add up.
-    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    // One open, one stat, and reads into a buffer of the right size: on a large site
+    // these calls add up. (A File's own read_to_end asks for its size and position again.)
+    let file = std::fs::File::open(path).map_err(unreadable)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
         return Err(too_big(size));
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    file.read_to_end(&mut bytes).map_err(unreadable)?;
+    (&file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|e| not_utf8(&rel, e))?;
     let text = text
         .strip_prefix('\u{feff}')
