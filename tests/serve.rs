@@ -221,7 +221,11 @@ fn an_edit_shows_on_every_page_it_touches() {
 fn a_broken_file_shows_an_overlay_naming_it_until_it_is_fixed() {
     let server = Server::start("basic");
     server.edit(AREA, &[("status: completed", "status: complet")]);
-    let broken = server.wait_for("", "the overlay", |r| r.body.contains("waymark-overlay"));
+    // Waits for this problem, not any overlay: the build that runs as the watch starts
+    // may read the file half-saved and, for a moment, show it as empty.
+    let broken = server.wait_for("", "the overlay", |r| {
+        r.body.contains("waymark-overlay") && r.body.contains("01-front-door.yaml:10")
+    });
     assert_eq!(broken.status, 200, "the last good site is still served");
     assert!(broken.body.contains("role=\"alertdialog\""));
     assert!(
