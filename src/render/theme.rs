@@ -68,6 +68,9 @@ pub struct Theme {
     statics: BTreeMap<String, StaticFile>,
 }
 
+/// Room for a typical page's HTML (a report's is 8 to 12 KB).
+const PAGE_BYTES: usize = 16 * 1024;
+
 impl Theme {
     /// Loads and compiles every template once. Problems name the template file.
     pub fn load(root: &Path) -> Result<Theme, Vec<Diagnostic>> {
@@ -145,7 +148,12 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, ctx: &Context) -> Result<String, String> {
-        self.tera.render(template, ctx).map_err(|e| error_chain(&e))
+        // Most pages fit: Tera's own buffer starts at 2 KB and is copied as it grows.
+        let mut html = Vec::with_capacity(PAGE_BYTES);
+        self.tera
+            .render_to(template, ctx, &mut html)
+            .map_err(|e| error_chain(&e))?;
+        String::from_utf8(html).map_err(|e| format!("made text that is not UTF-8: {e}"))
     }
 
     /// A site's own base.html may be from before nav.html, and draw the navigation from
