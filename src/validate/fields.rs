@@ -180,12 +180,15 @@ pub fn markdown_field(
             cut_from: None,
         },
     );
-    let span = doc.span(path);
-    problems.extend(
-        found
-            .into_iter()
-            .map(|p| to_diagnostic(&doc.file, p, span.clone())),
-    );
+    if !found.is_empty() {
+        // Positions are worked out only for a message: most fields have none.
+        let span = doc.span(path);
+        problems.extend(
+            found
+                .into_iter()
+                .map(|p| to_diagnostic(&doc.file, p, span.clone())),
+        );
+    }
     html
 }
 
