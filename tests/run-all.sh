@@ -144,7 +144,7 @@ cleanup() {
 trap cleanup EXIT
 site="$tmp/site"
 
-run_step "cargo test" cargo test --release --all-targets --no-fail-fast || true
+run_step "cargo test" cargo test --profile tests --all-targets --no-fail-fast || true
 
 if run_step build cargo run --release -- build --root . --output "$site"; then
   if [ ! -f "$site/index.html" ]; then
