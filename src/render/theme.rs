@@ -249,3 +249,26 @@ pub fn colours_css(site: &Site) -> String {
     }
     css
 }
+
+#[cfg(test)]
+mod tests {
+    /// The vendored Tera borrows each part of a variable's path instead of copying it
+    /// (vendor/README.md): every kind of path must still find the same value.
+    #[test]
+    fn variables_are_found_by_every_kind_of_path() {
+        let mut ctx = tera::Context::new();
+        ctx.insert(
+            "data",
+            &serde_json::json!({
+                "plain": { "deep": "nested" },
+                "list": ["first", "second"],
+                "a/b": "slash",
+                "t~n": "tilde",
+            }),
+        );
+        ctx.insert("top", "top level");
+        let template = r#"{{ top }}|{{ data.plain.deep }}|{{ data.list.1 }}|{{ data["plain"].deep }}|{{ data["a~1b"] }}|{{ data["t~0n"] }}"#;
+        let out = tera::Tera::one_off(template, &ctx, false).unwrap();
+        assert_eq!(out, "top level|nested|second|nested|slash|tilde");
+    }
+}
