@@ -934,12 +934,12 @@ statuses:
         let line = |t: &mut String, name: &str, f: &Figures, vs: &str| {
             let _ = writeln!(
                 t,
-                "| {name} | {} | {:.2} | {} | {:.2} | {:.0} | {vs} |",
+                "| {name} | {} | {:.2} | {} | {:.2} | {} | {vs} |",
                 thousands(f.pages),
                 f.wall,
                 thousands((f.pages as f64 / f.wall) as usize),
                 f.cpu,
-                f.rss_mb
+                thousands(f.rss_mb.round() as usize)
             );
         };
         for row in rows {
