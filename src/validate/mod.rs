@@ -48,13 +48,9 @@ impl Parsed {
     }
 }
 
-/// Reads and checks every source. The site is returned only when there are no errors.
-pub fn site(sources: &[SourceFile], today: NaiveDate) -> (Option<Site>, Diagnostics) {
-    site_with_unreadable(sources.to_vec(), &[], today, None)
-}
-
-/// As [`site`], also told which content files exist but could not be read (not UTF-8,
-/// empty, too big), so links to them are not reported as broken on top of that problem.
+/// Reads and checks every source; the site is returned only when there are no errors.
+/// Also told which content files exist but could not be read (not UTF-8, empty, too big),
+/// so links to them are not reported as broken on top of that problem.
 pub fn site_with_unreadable(
     sources: Vec<SourceFile>,
     unreadable: &[PathBuf],
