@@ -91,7 +91,7 @@ pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<D
         .collect();
     // Sorted once, whole paths: walkdir's sort by name splits each path again for every
     // comparison, which on 10,000 reports is most of the walk.
-    found.par_sort_unstable();
+    found.par_sort_unstable_by(|a, b| folder_order(a, b));
     crate::timings::mark("find content files");
     // Files are read in parallel: on a large site, reading is a good part of a build.
     let read: Vec<Result<SourceFile, Diagnostic>> = found
@@ -105,6 +105,24 @@ pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<D
         }
     }
     (files, problems)
+}
+
+/// `Path`'s own order (folder by folder), worked out from the bytes: comparing `Path`s
+/// splits both into parts at every comparison, a tenth of a 10,000-report build's reading.
+fn folder_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    // Where they differ, a path that ends or starts a new folder comes first.
+    let rank = |path: &[u8]| {
+        path.get(same).map(|&byte| match byte {
+            _ if std::path::is_separator(byte.into()) => 0,
+            byte => u16::from(byte) + 1,
+        })
+    };
+    rank(a).cmp(&rank(b))
 }
 
 /// Reads a file, or takes its text from the last build when its size and time are unchanged.
@@ -317,6 +335,22 @@ mod tests {
                 "content/b.md"
             ]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folder_order_is_paths_own_order(
+            a in "(a|b|-|/|é|\\.){0,12}",
+            b in "(a|b|-|/|é|\\.){0,12}",
+        ) {
+            // Paths as a walk gives them: no empty, `.` or `..` parts, no `/` at the end.
+            let tidy = |s: &str| {
+                let parts = s.split('/').filter(|p| !["", ".", ".."].contains(p));
+                parts.collect::<Vec<_>>().join("/")
+            };
+            let (a, b) = (PathBuf::from(tidy(&a)), PathBuf::from(tidy(&b)));
+            proptest::prop_assert_eq!(folder_order(&a, &b), a.cmp(&b));
+        }
     }
 
     #[test]
