@@ -62,12 +62,17 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// How many entries the feed holds, newest first. A reader checks a feed often and shows
+/// what is new since the last check; a feed of every report since the first (3.6 MB for
+/// 10,000) would be downloaded whole at every check. The site's own lists have them all.
+pub const FEED_ENTRIES: usize = 50;
+
 /// One entry of the feed.
-struct Entry {
-    title: String,
+struct Entry<'a> {
+    title: &'a str,
     path: String,
     updated: NaiveDate,
-    summary: Option<String>,
+    summary: Option<&'a str>,
     category: &'static str,
 }
 
@@ -79,15 +84,16 @@ fn event_date(i: &Inspection) -> Option<NaiveDate> {
     })
 }
 
-fn entries(site: &Site) -> Vec<Entry> {
+/// The newest [`FEED_ENTRIES`] reports, visits and inspections.
+fn entries(site: &Site) -> Vec<Entry<'_>> {
     let mut entries: Vec<Entry> = site
         .reports
         .iter()
         .map(|r| Entry {
-            title: r.title.clone(),
+            title: &r.title,
             path: report_url(r),
             updated: r.date,
-            summary: r.summary.clone(),
+            summary: r.summary.as_deref(),
             category: "Progress report",
         })
         .collect();
@@ -97,16 +103,17 @@ fn entries(site: &Site) -> Vec<Entry> {
             .filter(|i| !i.planned)
             .filter_map(|i| {
                 Some(Entry {
-                    title: i.title.clone(),
+                    title: &i.title,
                     path: inspection_url(i),
                     updated: event_date(i)?,
-                    summary: i.summary.clone(),
+                    summary: i.summary.as_deref(),
                     category: i.kind.label(),
                 })
             }),
     );
     // Newest first; the path breaks ties so the order never depends on anything else.
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
+    entries.truncate(FEED_ENTRIES);
     entries
 }
 
@@ -178,7 +185,7 @@ pub fn atom(site: &Site) -> String {
 
 fn push_entry(xml: &mut String, site: &Site, e: &Entry) {
     xml.push_str("  <entry>\n");
-    let _ = writeln!(xml, "    <title>{}</title>", escape(&e.title));
+    let _ = writeln!(xml, "    <title>{}</title>", escape(e.title));
     let _ = writeln!(xml, "    <id>{}</id>", entry_id(site, &e.path));
     let _ = writeln!(xml, "    <updated>{}</updated>", timestamp(e.updated));
     let _ = writeln!(
@@ -192,7 +199,7 @@ fn push_entry(xml: &mut String, site: &Site, e: &Entry) {
         escape(&crate::routes::slugify(e.category)),
         escape(e.category)
     );
-    let summary = e.summary.as_deref().unwrap_or(e.category);
+    let summary = e.summary.unwrap_or(e.category);
     let _ = writeln!(xml, "    <summary>{}</summary>", escape(summary));
     xml.push_str("  </entry>\n");
 }

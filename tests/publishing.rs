@@ -462,6 +462,51 @@ fn the_feed_lists_reports_visits_and_inspections_newest_first() {
 }
 
 #[test]
+fn the_feed_holds_the_newest_fifty_entries_and_the_reports_page_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixture("publishing"), dir.path());
+    // Sixty monthly reports from January 2018, all older than the fixture's own news.
+    for n in 0..60 {
+        let (year, month) = (2018 + n / 12, 1 + n % 12);
+        fs::write(
+            dir.path()
+                .join(format!("content/reports/{year}-{month:02}-update.md")),
+            format!(
+                "---\ntitle: Update {year}-{month:02}\ndate: {year}-{month:02}-01\n---\nText.\n"
+            ),
+        )
+        .expect("write report");
+    }
+    let site = build_with(dir.path(), Links::Rooted, None);
+    let feed = site.read("feed.xml");
+    let titles: Vec<&str> = feed
+        .split("<entry>")
+        .skip(1)
+        .filter_map(|e| e.split("<title>").nth(1)?.split("</title>").next())
+        .collect();
+    assert_eq!(titles.len(), 50, "a feed holds the newest fifty entries");
+    // The fixture's four pieces of news, then the monthly reports from the newest back.
+    assert_eq!(titles[4], "Update 2022-12");
+    assert_eq!(titles[49], "Update 2019-03");
+    assert!(
+        !feed.contains("Update 2019-02"),
+        "older entries stay off the feed"
+    );
+    assert!(feed.contains("<updated>2024-03-20T00:00:00Z</updated>\n  <author>"));
+    let list = Html::parse_document(&site.read("reports/index.html"));
+    let linked: Vec<String> = list
+        .select(&Selector::parse("main a").unwrap())
+        .map(|a| a.text().collect())
+        .collect();
+    for oldest in ["Update 2018-01", "Update 2019-02"] {
+        assert!(
+            linked.iter().any(|t| t == oldest),
+            "the reports page still lists {oldest}: {linked:?}"
+        );
+    }
+}
+
+#[test]
 fn every_page_has_a_description_open_graph_tags_and_a_canonical_address() {
     let site = build(Links::Rooted);
     for file in files_under(&site.out(), "html") {
