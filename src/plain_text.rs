@@ -15,9 +15,10 @@ pub fn lines(html: &Html) -> String {
 pub fn first_lines(html: &Html, enough: usize) -> String {
     let mut out = String::with_capacity(html.0.len());
     let mut rest = html.0.as_str();
-    while let Some(start) = rest.find('<') {
+    // memchr: the gaps between tags are short, where `str::find` spends most on setting up.
+    while let Some(start) = memchr::memchr(b'<', rest.as_bytes()) {
         decode_into(&mut out, &rest[..start]);
-        let Some(end) = rest[start..].find('>') else {
+        let Some(end) = memchr::memchr(b'>', &rest.as_bytes()[start..]) else {
             // A lone `<` is text (the sanitiser would have escaped it, but be safe).
             decode_into(&mut out, &rest[start..]);
             rest = "";
@@ -127,7 +128,7 @@ fn push_break(out: &mut String, tag: &str) {
 /// Each line collapsed; empty lines and lone list markers dropped.
 fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
+    for line in lines_of(text) {
         let kept = out.len();
         if kept > 0 {
             out.push('\n');
@@ -141,13 +142,28 @@ fn tidy(text: &str) -> String {
     out
 }
 
+/// `str::lines`, found by memchr: most lines are short.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    ends.map(Some).chain([None]).filter_map(move |end| {
+        let start = from;
+        from = end.map_or(text.len(), |e| e + 1);
+        match end {
+            Some(e) => Some(text[start..e].strip_suffix('\r').unwrap_or(&text[start..e])),
+            None => Some(&text[start..]).filter(|last| !last.is_empty()),
+        }
+    })
+}
+
 /// The character references an HTML serialiser writes, plus any numeric one.
 fn decode_into(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(i) = rest.find('&') {
+    while let Some(i) = memchr::memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        match after.find(';').filter(|&j| j <= 10) {
+        let name_end = after.bytes().take(11).position(|b| b == b';');
+        match name_end {
             Some(j) if entity(&after[..j]).is_some() => {
                 out.extend(entity(&after[..j]));
                 rest = &after[j + 1..];
@@ -226,6 +242,11 @@ mod tests {
             push_collapsed(&mut out, &text);
             let words: Vec<&str> = text.split_whitespace().collect();
             proptest::prop_assert_eq!(out, format!("x{}", words.join(" ")));
+        }
+
+        #[test]
+        fn lines_of_is_str_lines(text in "(a|\n|\r| |é){0,20}") {
+            proptest::prop_assert_eq!(lines_of(&text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>());
         }
 
         #[test]
