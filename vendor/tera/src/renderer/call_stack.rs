@@ -6,7 +6,7 @@ use serde_json::{to_value, Value};
 use crate::context::dotted_pointer;
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
-use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
+use crate::renderer::stack_frame::{find_dot, FrameContext, FrameType, StackFrame, Val};
 use crate::template::Template;
 use crate::Context;
 
@@ -118,7 +118,7 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
+        if find_dot(key).is_some() {
             return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
