@@ -200,9 +200,11 @@ fn rewrite_link<'a>(
         return dest.clone();
     }
     if let Some(scheme) = scheme_of(path) {
-        if matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel") {
+        let safe = ["http", "https", "mailto", "tel"];
+        if safe.iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
             return dest.clone();
         }
+        let scheme = scheme.to_ascii_lowercase();
         problems.push(Problem {
             severity: Severity::Warning,
             span: span.clone(),
@@ -265,18 +267,18 @@ fn is_content_file(path: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".yaml") || lower.ends_with(".yml")
 }
 
-fn scheme_of(url: &str) -> Option<String> {
-    let colon = url.find(':')?;
+/// A URL's scheme as written (`HTTPS` in `HTTPS://x`), if it has one.
+fn scheme_of(url: &str) -> Option<&str> {
+    let colon = memchr::memchr(b':', url.as_bytes())?;
     let scheme = &url[..colon];
-    let valid = !scheme.is_empty()
+    let valid = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
         && scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-    valid.then(|| scheme.trim().to_ascii_lowercase())
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    valid.then_some(scheme)
 }
 
 /// What sanitising will strip from a piece of raw HTML, so the author hears about it.
@@ -404,6 +406,19 @@ mod tests {
         let (html, problems) = md("[x](javascript:alert(1))");
         assert!(!html.0.contains("javascript"));
         assert_eq!(problems.len(), 1);
+        let (html, problems) = md("[x](JavaScript:alert(1)) [y](HTTPS://example.org/)");
+        assert!(!html.0.contains("alert"), "{}", html.0);
+        assert!(
+            html.0.contains("href=\"HTTPS://example.org/\""),
+            "{}",
+            html.0
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("`javascript:`"),
+            "{:?}",
+            problems[0]
+        );
     }
 
     #[test]
