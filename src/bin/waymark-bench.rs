@@ -356,6 +356,7 @@ mod bench {
                 .with_context(|| format!("could not run {what}"))?;
             let (status, usage) = wait4(child.id())?;
             let wall = started.elapsed();
+            eprintln!("  {what}: {:.3} s", wall.as_secs_f64());
             let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
             if !exited_ok {
                 let text = fs::read_to_string(&log).unwrap_or_default();
