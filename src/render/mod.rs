@@ -7,7 +7,7 @@ pub mod theme;
 pub mod views;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -210,7 +210,7 @@ fn render_job(
     let path = address(job);
     let (template, mut ctx) = page(site, job);
     let root = root_for(site, links, &path);
-    insert_site_wide(&mut ctx, site, &root);
+    chrome.insert_site_wide(&mut ctx, site, &root);
     ctx.insert("path", &path);
     // A canonical address is only useful when it is a full one.
     ctx.insert("canonical", &crate::feeds::full_address(site, &path));
@@ -258,13 +258,6 @@ fn with_root(html: String, root: &str) -> String {
     }
     out.push_str(&html[copied..]);
     out
-}
-
-/// What every template is given: the way back to the root, the site, its as-at date.
-fn insert_site_wide(ctx: &mut Context, site: &Site, root: &str) {
-    ctx.insert("root", root);
-    ctx.insert("site", &SiteView::new(site));
-    ctx.insert("as_at", &DateView::from(site.config.as_at));
 }
 
 /// Every page gets a description for search engines and link previews: its own, else the
@@ -336,6 +329,8 @@ fn relative_links(html: &str) -> String {
 #[derive(Default)]
 struct Chrome {
     made: Mutex<HashMap<ChromeKey, Arc<ChromeParts>>>,
+    /// `site` and `as_at`, made into template values once: copying them is cheaper.
+    site_wide: OnceLock<Context>,
 }
 
 type ChromeKey = (String, Vec<Option<&'static str>>);
@@ -348,6 +343,18 @@ struct ChromeParts {
 }
 
 impl Chrome {
+    /// What every template is given: the way back to the root, the site, its as-at date.
+    fn insert_site_wide(&self, ctx: &mut Context, site: &Site, root: &str) {
+        ctx.insert("root", root);
+        let site_wide = self.site_wide.get_or_init(|| {
+            let mut values = Context::new();
+            values.insert("site", &SiteView::new(site));
+            values.insert("as_at", &DateView::from(site.config.as_at));
+            values
+        });
+        ctx.extend(site_wide.clone());
+    }
+
     /// The shared parts for a page whose root is `root` and whose navigation is `nav`;
     /// on failure, the template that failed and why.
     fn parts(
@@ -363,7 +370,7 @@ impl Chrome {
             return Ok(Arc::clone(parts));
         }
         let mut ctx = Context::new();
-        insert_site_wide(&mut ctx, site, root);
+        self.insert_site_wide(&mut ctx, site, root);
         ctx.insert("nav", nav);
         let part = |name: &'static str| theme.render(name, &ctx).map_err(|e| (name, e));
         let parts = Arc::new(ChromeParts {
