@@ -65,7 +65,7 @@ pub fn escape(text: &str) -> String {
 /// How many entries the feed holds, newest first. A reader checks a feed often and shows
 /// what is new since the last check; a feed of every report since the first (3.6 MB for
 /// 10,000) would be downloaded whole at every check. The site's own lists have them all.
-pub const FEED_ENTRIES: usize = 50;
+const FEED_ENTRIES: usize = 50;
 
 /// One entry of the feed.
 struct Entry<'a> {

@@ -108,7 +108,8 @@ pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<D
 }
 
 /// `Path`'s own order (folder by folder), worked out from the bytes: comparing `Path`s
-/// splits both into parts at every comparison, a tenth of a 10,000-report build's reading.
+/// splits both into parts at every comparison, which was half the instructions of
+/// reading 10,000 reports.
 fn folder_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     let (a, b) = (
         a.as_os_str().as_encoded_bytes(),

@@ -430,15 +430,19 @@ fn the_feed_and_sitemap_are_valid_against_their_schemas() {
     assert!(ok, "sitemap.xml is not a valid sitemap:\n{err}");
 }
 
+/// The titles of a feed's entries, in order.
+fn entry_titles(feed: &str) -> Vec<&str> {
+    feed.split("<entry>")
+        .skip(1)
+        .filter_map(|e| e.split("<title>").nth(1)?.split("</title>").next())
+        .collect()
+}
+
 #[test]
 fn the_feed_lists_reports_visits_and_inspections_newest_first() {
     let site = build(Links::Rooted);
     let feed = site.read("feed.xml");
-    let titles: Vec<&str> = feed
-        .split("<entry>")
-        .skip(1)
-        .filter_map(|e| e.split("<title>").nth(1)?.split("</title>").next())
-        .collect();
+    let titles = entry_titles(&feed);
     assert_eq!(
         titles,
         vec![
@@ -479,11 +483,7 @@ fn the_feed_holds_the_newest_fifty_entries_and_the_reports_page_all() {
     }
     let site = build_with(dir.path(), Links::Rooted, None);
     let feed = site.read("feed.xml");
-    let titles: Vec<&str> = feed
-        .split("<entry>")
-        .skip(1)
-        .filter_map(|e| e.split("<title>").nth(1)?.split("</title>").next())
-        .collect();
+    let titles = entry_titles(&feed);
     assert_eq!(titles.len(), 50, "a feed holds the newest fifty entries");
     // The fixture's four pieces of news, then the monthly reports from the newest back.
     assert_eq!(titles[4], "Update 2022-12");

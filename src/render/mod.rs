@@ -329,7 +329,8 @@ fn relative_links(html: &str) -> String {
 #[derive(Default)]
 struct Chrome {
     made: Mutex<HashMap<ChromeKey, Arc<ChromeParts>>>,
-    /// `site` and `as_at`, made into template values once: copying them is cheaper.
+    /// `site` and `as_at`, made into template values once: copying them into each page's
+    /// context is cheaper than making them again.
     site_wide: OnceLock<Context>,
 }
 
