@@ -88,23 +88,31 @@ pub fn render_site(
 ) -> Result<usize, Vec<Diagnostic>> {
     let jobs = jobs(site);
     let chrome = Chrome::default();
-    // The data, feed and search files need no page, so they are made beside the pages.
-    let (rendered, publishing) = rayon::join(
-        || {
-            jobs.par_iter()
-                .map(|job| write_page(site, theme, &chrome, links, job, staging))
-                .filter_map(Result::err)
-                .collect::<Vec<Diagnostic>>()
-        },
-        || {
-            publishing_files(site, links).and_then(|files| {
-                files
-                    .iter()
-                    .chain(&assets(site, theme)?)
-                    .try_for_each(|(path, bytes)| write_file(staging, path, bytes))
-            })
-        },
-    );
+    let publish = || {
+        publishing_files(site, links).and_then(|files| {
+            files
+                .iter()
+                .chain(&assets(site, theme)?)
+                .try_for_each(|(path, bytes)| write_file(staging, path, bytes))
+        })
+    };
+    let pages = || {
+        jobs.par_iter()
+            .map(|job| write_page(site, theme, &chrome, links, job, staging))
+            .filter_map(Result::err)
+            .collect::<Vec<Diagnostic>>()
+    };
+    // The data, feed and search files need no page. They are made on a thread of their
+    // own, beside the pool's, which takes up a core while a page's thread waits on
+    // the disk (ext4 makes one folder at a time in `reports/`).
+    let (rendered, publishing) = std::thread::scope(|scope| {
+        let publishing = scope.spawn(publish);
+        let rendered = pages();
+        let publishing = publishing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (rendered, publishing)
+    });
     crate::timings::mark("render pages and write files");
     let mut problems = rendered;
     problems.extend(publishing.err());
@@ -179,10 +187,8 @@ pub fn assets(site: &Site, theme: &Theme) -> Result<Vec<(String, Vec<u8>)>, Diag
 /// from templates.
 pub fn publishing_files(site: &Site, links: Links) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail = |what: &str, e: anyhow::Error| Diagnostic::error(what, format!("{e:#}"));
-    let (data, index) = rayon::join(
-        || crate::open_data::files(site),
-        || crate::search::index(site, links),
-    );
+    let data = crate::open_data::files(site);
+    let index = crate::search::index(site, links);
     let mut files = data.map_err(|e| fail("data", e))?;
     let pages: Vec<String> = jobs(site)
         .iter()
