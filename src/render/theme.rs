@@ -271,4 +271,23 @@ mod tests {
         let out = tera::Tera::one_off(template, &ctx, false).unwrap();
         assert_eq!(out, "top level|nested|second|nested|slash|tilde");
     }
+
+    /// The vendored Tera compares values in `{% if %}` without escaping them first
+    /// (vendor/README.md): the answers must be those of the escaped comparison.
+    #[test]
+    fn tests_in_if_compare_the_values_themselves() {
+        let mut tera = tera::Tera::default();
+        tera.set_escape_fn(crate::feeds::escape);
+        tera.add_raw_template(
+            "t.html",
+            r#"{% if a == "Children's & <care>" %}same{% endif %}|{% if a != b %}differ{% endif %}|{% if a %}{{ a }}{% endif %}|{% if empty %}not{% else %}empty{% endif %}"#,
+        )
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("a", "Children's & <care>");
+        ctx.insert("b", "Children&apos;s &amp; &lt;care&gt;");
+        ctx.insert("empty", "");
+        let out = tera.render("t.html", &ctx).unwrap();
+        assert_eq!(out, "same|differ|Children&apos;s &amp; &lt;care&gt;|empty");
+    }
 }
