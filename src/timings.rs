@@ -1,6 +1,7 @@
 //! Phase timings for profiling large builds: set `WAYMARK_TIMINGS=1` and the end of each
 //! phase is printed to stderr, in milliseconds since the build began, with the CPU time
-//! used so far (more than the wall time when both cores are busy).
+//! used so far (more than the wall time when both cores are busy) and the page faults so
+//! far (each is a page of memory touched for the first time, and the kernel's work).
 
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
@@ -26,13 +27,14 @@ pub fn mark(phase: &str) {
     }
     if let Some(start) = *START.lock().unwrap_or_else(|e| e.into_inner()) {
         let ms = start.elapsed().as_secs_f64() * 1000.0;
-        eprintln!("timing: {ms:>8.1} ms  cpu {:>8.1} ms  {phase}", cpu_ms());
+        let (cpu, faults) = usage();
+        eprintln!("timing: {ms:>8.1} ms  cpu {cpu:>8.1} ms  faults {faults:>7}  {phase}");
     }
 }
 
-/// User and system time of the whole process so far.
+/// User and system time of the whole process so far, and its minor page faults.
 #[cfg(unix)]
-fn cpu_ms() -> f64 {
+fn usage() -> (f64, i64) {
     // SAFETY: getrusage only writes the struct it is given.
     let usage = unsafe {
         let mut usage = std::mem::zeroed::<libc::rusage>();
@@ -40,10 +42,11 @@ fn cpu_ms() -> f64 {
         usage
     };
     let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
-    ms(usage.ru_utime) + ms(usage.ru_stime)
+    let cpu = ms(usage.ru_utime) + ms(usage.ru_stime);
+    (cpu, usage.ru_minflt as i64)
 }
 
 #[cfg(not(unix))]
-fn cpu_ms() -> f64 {
-    f64::NAN
+fn usage() -> (f64, i64) {
+    (f64::NAN, 0)
 }
