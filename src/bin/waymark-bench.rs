@@ -197,7 +197,6 @@ mod bench {
             let mut serve_rows = Vec::new();
             let shipped = self.work.join("site-shipped");
             shipped_site(&shipped)?;
-            settle();
             rows.push(Row {
                 scenario: "shipped site".into(),
                 figures: self.waymark_builds(&shipped)?,
@@ -213,7 +212,6 @@ mod bench {
                 let site = self.work.join("site-plan");
                 shipped_site(&site)?;
                 write_synthetic_plan(&site)?;
-                settle();
                 rows.push(Row {
                     scenario: "synthetic plan: 5,000 actions × 12 updates, 500 inspections".into(),
                     figures: self.waymark_builds(&site)?,
@@ -256,7 +254,6 @@ mod bench {
             if with_hugo.is_some() {
                 generate_corpus(&self.options.corpus_script, n, "hugo", &hugo_site)?;
             }
-            settle();
             eprintln!("Building the shipped site + {added} reports ...");
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
             let (mut our_pages, mut their_pages) = (0, 0);
@@ -344,9 +341,11 @@ mod bench {
             Ok(Figures::of(&runs, count_pages(&out)))
         }
 
-        /// Runs `cmd` to its end; its wall time, CPU time and peak resident memory.
+        /// Runs `cmd` to its end, from a clean start (see [`settle`]); its wall time, CPU
+        /// time and peak resident memory.
         fn measure(&self, cmd: &mut Command, what: &str) -> Result<Run> {
             let log = self.work.join("last-stderr.txt");
+            settle();
             cmd.stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(fs::File::create(&log)?);
@@ -560,8 +559,11 @@ mod bench {
         }
     }
 
-    /// Writes the files just generated to disk, so that their writing does not slow the
-    /// builds timed next. Nothing is deleted during a run (see [`INODE_COOL_DOWN`]).
+    /// Writes out all that is waiting to be written before a build is timed: the content
+    /// just generated and the outputs of the builds before. Otherwise the kernel writes
+    /// them out while the next build runs (30 s after they were written, or sooner when
+    /// gigabytes wait), on the same two cores; at 50,000 pages an output is 0.6 GB.
+    /// Nothing is deleted during a run (see [`INODE_COOL_DOWN`]).
     fn settle() {
         // SAFETY: sync takes no arguments and cannot fail.
         unsafe { libc::sync() };
