@@ -929,7 +929,7 @@ statuses:
         }
         let _ = writeln!(
             t,
-            "Medians of {} clean builds each (a fresh output folder every time).\n",
+            "Medians of {} clean builds each (a fresh output folder every time, each after `sync`).\n",
             bench.options.reps
         );
         t.push_str("| scenario | pages | wall s | pages/s | CPU s | peak RSS MB | vs Hugo |\n");
