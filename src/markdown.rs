@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::Severity;
 use crate::memo::{From, Rendered};
@@ -93,10 +93,18 @@ struct Pass {
 
 impl Pass {
     fn run(&mut self, markdown: &str, ctx: &Context<'_>, demote: bool) -> String {
+        let mut cells = Cells::default();
         let events = Parser::new_ext(markdown, options())
             .into_offset_iter()
             .map(|(event, span)| self.check(event, &span, markdown, ctx))
-            .map(|event| if demote { demote_heading(event) } else { event });
+            .map(|event| {
+                let event = cells.align(event);
+                if demote {
+                    demote_heading(event)
+                } else {
+                    event
+                }
+            });
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events);
         html
@@ -154,6 +162,65 @@ impl Pass {
             other => other,
         }
     }
+}
+
+/// Table columns' alignment, written as classes rather than pulldown-cmark's inline
+/// styles: a strict Content-Security-Policy blocks style attributes, and so does the
+/// sanitiser on pages with raw HTML.
+#[derive(Default)]
+struct Cells {
+    columns: Vec<Alignment>,
+    in_head: bool,
+    column: usize,
+}
+
+impl Cells {
+    fn align<'a>(&mut self, event: Event<'a>) -> Event<'a> {
+        match event {
+            Event::Start(Tag::Table(columns)) => {
+                let plain = vec![Alignment::None; columns.len()];
+                self.columns = columns;
+                Event::Start(Tag::Table(plain))
+            }
+            Event::Start(Tag::TableHead) => {
+                (self.in_head, self.column) = (true, 0);
+                event
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.in_head = false;
+                event
+            }
+            Event::Start(Tag::TableRow) => {
+                self.column = 0;
+                event
+            }
+            Event::Start(Tag::TableCell) => {
+                let alignment = self.columns.get(self.column).copied();
+                self.column += 1;
+                match cell_start(self.in_head, alignment) {
+                    Some(tag) => Event::Html(CowStr::Borrowed(tag)),
+                    None => event,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// The classes the sanitiser lets through on table cells.
+const ALIGN_CLASSES: [&str; 3] = ["align-left", "align-centre", "align-right"];
+
+/// The opening tag of an aligned cell (the writer still closes it).
+fn cell_start(in_head: bool, alignment: Option<Alignment>) -> Option<&'static str> {
+    Some(match (in_head, alignment?) {
+        (_, Alignment::None) => return None,
+        (true, Alignment::Left) => "<th class=\"align-left\">",
+        (true, Alignment::Center) => "<th class=\"align-centre\">",
+        (true, Alignment::Right) => "<th class=\"align-right\">",
+        (false, Alignment::Left) => "<td class=\"align-left\">",
+        (false, Alignment::Center) => "<td class=\"align-centre\">",
+        (false, Alignment::Right) => "<td class=\"align-right\">",
+    })
 }
 
 fn options() -> Options {
@@ -334,6 +401,8 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
         b.url_relative(ammonia::UrlRelative::PassThrough);
         b.add_tag_attributes("th", ["scope"]);
         b.add_tag_attributes("td", ["headers"]);
+        b.add_allowed_classes("th", ALIGN_CLASSES);
+        b.add_allowed_classes("td", ALIGN_CLASSES);
         b
     })
 }
@@ -382,6 +451,53 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].severity, Severity::Error);
         assert!(text[problems[0].span.clone()].contains("[the report]"));
+    }
+
+    const TABLE: &str =
+        "| Indicator | Target | RAG | Note |\n|:--|--:|:-:|--|\n| Waste | 249 | Red | x |\n";
+
+    /// The cells of the table in `html`, as (tag, class) pairs in order.
+    fn cells(html: &str) -> Vec<(String, Option<String>)> {
+        let doc = scraper::Html::parse_fragment(html);
+        let cell = scraper::Selector::parse("th, td").unwrap();
+        doc.select(&cell)
+            .map(|c| {
+                let class = c.value().attr("class").map(str::to_string);
+                (c.value().name().to_string(), class)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn table_alignment_is_a_class_not_an_inline_style() {
+        let (html, problems) = md(TABLE);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(!html.0.contains("style="), "{}", html.0);
+        let class = |c: &str| Some(c.to_string());
+        let want = |cell: &str| {
+            vec![
+                (cell.to_string(), class("align-left")),
+                (cell.to_string(), class("align-right")),
+                (cell.to_string(), class("align-centre")),
+                (cell.to_string(), None),
+            ]
+        };
+        assert_eq!(
+            cells(&html.0),
+            [want("th"), want("td")].concat(),
+            "{}",
+            html.0
+        );
+    }
+
+    #[test]
+    fn table_alignment_survives_the_sanitiser() {
+        let (html, problems) = md(&format!("Line one<br>line two.\n\n{TABLE}"));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(html.0.contains("<br>"), "{}", html.0);
+        let classes: Vec<_> = cells(&html.0).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(classes[1].as_deref(), Some("align-right"), "{}", html.0);
+        assert_eq!(classes[6].as_deref(), Some("align-centre"), "{}", html.0);
     }
 
     #[test]

@@ -251,6 +251,8 @@ fn every_page_has_one_h1_a_language_and_a_main_landmark() {
             let page = site.page(&url);
             assert_eq!(page.all("h1").len(), 1, "{url}");
             assert_eq!(page.all("main#main-content").len(), 1, "{url}");
+            // A strict Content-Security-Policy would block any style attribute.
+            assert!(page.all("[style]").is_empty(), "{url} has an inline style");
             assert_eq!(
                 page.one("html").value().attr("lang"),
                 Some("en-GB"),
@@ -260,6 +262,25 @@ fn every_page_has_one_h1_a_language_and_a_main_landmark() {
         }
     }
     assert!(pages >= 24, "only {pages} pages checked");
+}
+
+#[test]
+fn a_markdown_tables_columns_keep_the_alignment_the_author_gave() {
+    let report = basic().page("/reports/2020-06-26-audit-committee/");
+    let classes = |css: &str| -> Vec<String> {
+        report
+            .all(css)
+            .iter()
+            .map(|c| c.value().attr("class").unwrap_or("").to_string())
+            .collect()
+    };
+    let want = ["align-left", "align-right", "align-centre"];
+    assert_eq!(classes(".prose thead th"), want);
+    assert_eq!(classes(".prose tbody td"), want);
+    assert_eq!(
+        report.texts(".prose tbody td"),
+        ["Visits on time", "95", "Amber"]
+    );
 }
 
 #[test]
