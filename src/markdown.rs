@@ -97,8 +97,8 @@ impl Pass {
         let events = Parser::new_ext(markdown, options())
             .into_offset_iter()
             .map(|(event, span)| self.check(event, &span, markdown, ctx))
-            .map(|event| {
-                let event = cells.align(event);
+            .map(|mut event| {
+                cells.align(&mut event);
                 if demote {
                     demote_heading(event)
                 } else {
@@ -175,34 +175,24 @@ struct Cells {
 }
 
 impl Cells {
-    fn align<'a>(&mut self, event: Event<'a>) -> Event<'a> {
+    /// Changes the event in place: moving every event in and out costs more.
+    fn align(&mut self, event: &mut Event<'_>) {
         match event {
             Event::Start(Tag::Table(columns)) => {
                 let plain = vec![Alignment::None; columns.len()];
-                self.columns = columns;
-                Event::Start(Tag::Table(plain))
+                self.columns = std::mem::replace(columns, plain);
             }
-            Event::Start(Tag::TableHead) => {
-                (self.in_head, self.column) = (true, 0);
-                event
-            }
-            Event::End(TagEnd::TableHead) => {
-                self.in_head = false;
-                event
-            }
-            Event::Start(Tag::TableRow) => {
-                self.column = 0;
-                event
-            }
+            Event::Start(Tag::TableHead) => (self.in_head, self.column) = (true, 0),
+            Event::End(TagEnd::TableHead) => self.in_head = false,
+            Event::Start(Tag::TableRow) => self.column = 0,
             Event::Start(Tag::TableCell) => {
                 let alignment = self.columns.get(self.column).copied();
                 self.column += 1;
-                match cell_start(self.in_head, alignment) {
-                    Some(tag) => Event::Html(CowStr::Borrowed(tag)),
-                    None => event,
+                if let Some(tag) = cell_start(self.in_head, alignment) {
+                    *event = Event::Html(CowStr::Borrowed(tag));
                 }
             }
-            other => other,
+            _ => {}
         }
     }
 }
