@@ -10,9 +10,11 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read as _, Seek as _, Write as _};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context as _, Result};
+use rayon::prelude::*;
 
 /// A build in progress. Dropping it without `commit` removes everything it wrote.
 pub struct Staging {
@@ -22,7 +24,23 @@ pub struct Staging {
     previous: PathBuf,
     /// Files written, when `dir` started as the previous site: the rest are stale.
     written: Option<Mutex<HashSet<PathBuf>>>,
+    /// Held while a folder is made; see [`Staging::write_soon`].
+    making_folder: Mutex<()>,
+    /// Files left by `write_soon` until no other thread is making a folder.
+    waiting: Mutex<Vec<(String, Vec<u8>)>>,
+    waiting_bytes: AtomicUsize,
     committed: bool,
+}
+
+/// How much [`Staging::write_soon`] may hold back: about 7,000 report pages, so that a
+/// site of 50,000 does not keep half of them in memory.
+const MAX_WAITING_BYTES: usize = 64 << 20;
+
+/// A file that could not be written, and why.
+#[derive(Debug)]
+pub struct Unwritten {
+    pub rel: String,
+    pub error: anyhow::Error,
 }
 
 /// Refuses output folders whose replacement would destroy sources: the site root,
@@ -190,6 +208,9 @@ impl Staging {
             output: output.to_path_buf(),
             previous,
             written: reused.then(|| Mutex::new(HashSet::new())),
+            making_folder: Mutex::new(()),
+            waiting: Mutex::new(Vec::new()),
+            waiting_bytes: AtomicUsize::new(0),
             committed: false,
         })
     }
@@ -236,6 +257,71 @@ impl Staging {
                 .insert(path);
         }
         Ok(())
+    }
+
+    /// Writes a file in its own new folder now, or, while another thread is making a
+    /// folder, keeps it for later and returns at once. ext4 makes one folder at a time
+    /// in a parent such as `reports/`, and a thread waiting for that spins on a core that
+    /// could be rendering the next page. [`Staging::write_waiting`] writes what is kept.
+    pub fn write_soon(&self, rel: String, bytes: Vec<u8>) -> Result<(), Unwritten> {
+        if self.written.is_some() {
+            // Over the previous site the folders are there: nothing to wait for.
+            return self.write_named(rel, bytes);
+        }
+        // Each write takes along at most one file left earlier: the rest are written
+        // by every thread together once the pages are made, rather than by one thread
+        // while the others have nothing to do.
+        if self.write_if_free(rel, bytes)? {
+            let next = self.waiting().pop();
+            if let Some((rel, bytes)) = next {
+                self.waiting_bytes.fetch_sub(bytes.len(), Ordering::Relaxed);
+                self.write_if_free(rel, bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the file unless another thread is making a folder; true if it was written.
+    fn write_if_free(&self, rel: String, bytes: Vec<u8>) -> Result<bool, Unwritten> {
+        let making = match self.making_folder.try_lock() {
+            Ok(making) => making,
+            // A long queue would hold thousands of pages in memory: wait instead.
+            Err(_) if self.waiting_bytes.load(Ordering::Relaxed) >= MAX_WAITING_BYTES => {
+                self.making_folder.lock().unwrap_or_else(|e| e.into_inner())
+            }
+            Err(_) => {
+                self.waiting_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+                self.waiting().push((rel, bytes));
+                return Ok(false);
+            }
+        };
+        let done = self.inside(&rel).and_then(|path| {
+            let made = path.parent().map_or(Ok(()), fs::create_dir_all);
+            drop(making);
+            made.and_then(|()| fs::write(&path, &bytes))
+                .with_context(|| format!("could not write {}", path.display()))
+        });
+        done.map(|()| true)
+            .map_err(|error| Unwritten { rel, error })
+    }
+
+    /// Writes the files [`Staging::write_soon`] left, once no page is still being made.
+    pub fn write_waiting(&self) -> Vec<Unwritten> {
+        let waiting = std::mem::take(&mut *self.waiting());
+        self.waiting_bytes.store(0, Ordering::Relaxed);
+        waiting
+            .into_par_iter()
+            .filter_map(|(rel, bytes)| self.write_named(rel, bytes).err())
+            .collect()
+    }
+
+    fn write_named(&self, rel: String, bytes: Vec<u8>) -> Result<(), Unwritten> {
+        self.write(&rel, &bytes)
+            .map_err(|error| Unwritten { rel, error })
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<(String, Vec<u8>)>> {
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Removes whatever of the previous site stands where `path` must go.
@@ -380,6 +466,36 @@ mod tests {
         assert!(staging.write("../evil.html", b"x").is_err());
         assert!(staging.write("/etc/passwd", b"x").is_err());
         assert!(staging.write("ok/index.html", b"x").is_ok());
+    }
+
+    #[test]
+    fn files_kept_for_later_are_all_written_and_failures_name_their_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("public")).unwrap();
+        let failures: Vec<Unwritten> = (0..400)
+            .into_par_iter()
+            .filter_map(|n| {
+                let rel = format!("reports/page-{n}/index.html");
+                staging
+                    .write_soon(rel, format!("page {n}").into_bytes())
+                    .err()
+            })
+            .chain(
+                staging
+                    .write_soon("../out.html".into(), b"x".to_vec())
+                    .err(),
+            )
+            .collect();
+        let mut failures = failures.into_iter().chain(staging.write_waiting());
+        assert_eq!(failures.next().map(|f| f.rel), Some("../out.html".into()));
+        assert!(failures.next().is_none());
+        assert!(staging.waiting().is_empty());
+        staging.commit().unwrap();
+        let out = dir.path().join("public");
+        for n in 0..400 {
+            let page = out.join(format!("reports/page-{n}/index.html"));
+            assert_eq!(fs::read_to_string(page).unwrap(), format!("page {n}"));
+        }
     }
 
     #[test]

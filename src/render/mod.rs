@@ -17,7 +17,7 @@ use crate::dates::DateView;
 use crate::diagnostics::Diagnostic;
 use crate::figures;
 use crate::model::{Action, Inspection, Page, Plan, PriorityArea, Report, Site, ROOT};
-use crate::output::Staging;
+use crate::output::{Staging, Unwritten};
 use publishing::{data_page, search_page};
 pub use theme::Theme;
 use views::*;
@@ -97,10 +97,13 @@ pub fn render_site(
         })
     };
     let pages = || {
-        jobs.par_iter()
+        let mut problems = jobs
+            .par_iter()
             .map(|job| write_page(site, theme, &chrome, links, job, staging))
             .filter_map(Result::err)
-            .collect::<Vec<Diagnostic>>()
+            .collect::<Vec<Diagnostic>>();
+        problems.extend(staging.write_waiting().into_iter().map(unwritten));
+        problems
     };
     // The data, feed and search files need no page. They are made on a thread of their
     // own, beside the pool's, which takes up a core while a page's thread waits on
@@ -138,7 +141,14 @@ fn write_page(
     staging: &Staging,
 ) -> Result<(), Diagnostic> {
     let html = render_job(site, theme, chrome, links, job)?;
-    write_file(staging, &file_of(&address(job)), html.as_bytes())
+    staging
+        .write_soon(file_of(&address(job)), html.into_bytes())
+        .map_err(unwritten)
+}
+
+fn unwritten(failed: Unwritten) -> Diagnostic {
+    let Unwritten { rel, error } = failed;
+    Diagnostic::error(&rel, format!("Could not write /{rel}: {error:#}"))
 }
 
 /// Where a page's address is written: a folder's page is its index.html.
