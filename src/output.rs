@@ -10,7 +10,6 @@ use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read as _, Seek as _, Write as _};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context as _, Result};
@@ -27,14 +26,27 @@ pub struct Staging {
     /// Held while a folder is made; see [`Staging::write_soon`].
     making_folder: Mutex<()>,
     /// Files left by `write_soon` until no other thread is making a folder.
-    waiting: Mutex<Vec<(String, Vec<u8>)>>,
-    waiting_bytes: AtomicUsize,
+    waiting: Mutex<Waiting>,
     committed: bool,
 }
 
 /// How much [`Staging::write_soon`] may hold back: about 7,000 report pages, so that a
 /// site of 50,000 does not keep half of them in memory.
 const MAX_WAITING_BYTES: usize = 64 << 20;
+
+#[derive(Default)]
+struct Waiting {
+    files: Vec<(String, Vec<u8>)>,
+    bytes: usize,
+}
+
+impl Waiting {
+    fn take_one(&mut self) -> Option<(String, Vec<u8>)> {
+        let file = self.files.pop()?;
+        self.bytes -= file.1.len();
+        Some(file)
+    }
+}
 
 /// A file that could not be written, and why.
 #[derive(Debug)]
@@ -209,8 +221,7 @@ impl Staging {
             previous,
             written: reused.then(|| Mutex::new(HashSet::new())),
             making_folder: Mutex::new(()),
-            waiting: Mutex::new(Vec::new()),
-            waiting_bytes: AtomicUsize::new(0),
+            waiting: Mutex::default(),
             committed: false,
         })
     }
@@ -272,9 +283,8 @@ impl Staging {
         // by every thread together once the pages are made, rather than by one thread
         // while the others have nothing to do.
         if self.write_if_free(rel, bytes)? {
-            let next = self.waiting().pop();
+            let next = self.waiting().take_one();
             if let Some((rel, bytes)) = next {
-                self.waiting_bytes.fetch_sub(bytes.len(), Ordering::Relaxed);
                 self.write_if_free(rel, bytes)?;
             }
         }
@@ -285,14 +295,16 @@ impl Staging {
     fn write_if_free(&self, rel: String, bytes: Vec<u8>) -> Result<bool, Unwritten> {
         let making = match self.making_folder.try_lock() {
             Ok(making) => making,
-            // A long queue would hold thousands of pages in memory: wait instead.
-            Err(_) if self.waiting_bytes.load(Ordering::Relaxed) >= MAX_WAITING_BYTES => {
-                self.making_folder.lock().unwrap_or_else(|e| e.into_inner())
-            }
             Err(_) => {
-                self.waiting_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-                self.waiting().push((rel, bytes));
-                return Ok(false);
+                let mut waiting = self.waiting();
+                if waiting.bytes < MAX_WAITING_BYTES {
+                    waiting.bytes += bytes.len();
+                    waiting.files.push((rel, bytes));
+                    return Ok(false);
+                }
+                drop(waiting);
+                // A longer queue would hold thousands of pages in memory: wait instead.
+                self.making_folder.lock().unwrap_or_else(|e| e.into_inner())
             }
         };
         let done = self.inside(&rel).and_then(|path| {
@@ -308,8 +320,8 @@ impl Staging {
     /// Writes the files [`Staging::write_soon`] left, once no page is still being made.
     pub fn write_waiting(&self) -> Vec<Unwritten> {
         let waiting = std::mem::take(&mut *self.waiting());
-        self.waiting_bytes.store(0, Ordering::Relaxed);
         waiting
+            .files
             .into_par_iter()
             .filter_map(|(rel, bytes)| self.write_named(rel, bytes).err())
             .collect()
@@ -320,7 +332,7 @@ impl Staging {
             .map_err(|error| Unwritten { rel, error })
     }
 
-    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<(String, Vec<u8>)>> {
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
         self.waiting.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -489,7 +501,7 @@ mod tests {
         let mut failures = failures.into_iter().chain(staging.write_waiting());
         assert_eq!(failures.next().map(|f| f.rel), Some("../out.html".into()));
         assert!(failures.next().is_none());
-        assert!(staging.waiting().is_empty());
+        assert!(staging.waiting().files.is_empty());
         staging.commit().unwrap();
         let out = dir.path().join("public");
         for n in 0..400 {

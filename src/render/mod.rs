@@ -127,9 +127,12 @@ pub fn render_site(
 }
 
 fn write_file(staging: &Staging, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    staging
-        .write(path, bytes)
-        .map_err(|e| Diagnostic::error(path, format!("Could not write /{path}: {e:#}")))
+    staging.write(path, bytes).map_err(|error| {
+        unwritten(Unwritten {
+            rel: path.to_string(),
+            error,
+        })
+    })
 }
 
 fn write_page(
