@@ -63,6 +63,7 @@ mod macros;
 mod builtins;
 mod context;
 mod errors;
+mod fast_map;
 mod filter_utils;
 mod parser;
 mod renderer;
