@@ -26,6 +26,7 @@ pub mod serve;
 pub mod site_config;
 pub mod source;
 pub mod timings;
+pub mod utf8;
 pub mod validate;
 pub mod yaml;
 

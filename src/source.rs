@@ -213,7 +213,7 @@ pub fn read_one(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_big(bytes.len() as u64));
     }
-    let text = String::from_utf8(bytes).map_err(|e| not_utf8(&rel, e))?;
+    let text = crate::utf8::text(bytes).map_err(|e| not_utf8(&rel, e))?;
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_owned)

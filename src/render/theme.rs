@@ -153,7 +153,7 @@ impl Theme {
         self.tera
             .render_to(template, ctx, &mut html)
             .map_err(|e| error_chain(&e))?;
-        String::from_utf8(html).map_err(|e| format!("made text that is not UTF-8: {e}"))
+        crate::utf8::text(html).map_err(|e| format!("made text that is not UTF-8: {e}"))
     }
 
     /// A site's own base.html may be from before nav.html, and draw the navigation from
