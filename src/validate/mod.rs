@@ -215,7 +215,8 @@ fn routes(parsed: &[Parsed], failed: &[PathBuf], problems: &mut Diagnostics) -> 
                 None => continue,
             },
         };
-        if let Err(other) = routes.add(&p.file.path, url.clone()) {
+        if let Err(other) = routes.add(&p.file.path, url) {
+            let url = routes.url_of(&p.file.path).unwrap_or_default();
             let whose = if other == builtin {
                 "a page Waymark makes itself".to_string()
             } else {
