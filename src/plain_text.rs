@@ -42,21 +42,27 @@ pub fn one_line(html: &Html) -> String {
 
 /// `text` cut to at most `max` characters at a word boundary, with an ellipsis if cut.
 pub fn shorten(text: &str, max: usize) -> String {
-    let mut starts = text.char_indices().map(|(i, _)| i);
-    // The first `max - 1` characters end where the next starts; cut only if more follow.
-    let end = match max {
-        0 => Some(0),
-        n => starts.nth(n - 1),
-    };
-    let Some(end) = end.filter(|_| starts.next().is_some()) else {
+    // Cut only if more than `max` characters follow; then the first `max - 1` are kept.
+    if char_start(text, max).is_none() {
         return text.to_string();
-    };
+    }
+    let end = char_start(text, max.saturating_sub(1)).unwrap_or(0);
     let cut = &text[..end];
     let at_word = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
     format!(
         "{}…",
         cut[..at_word].trim_end_matches([' ', ',', ';', ':', '.'])
     )
+}
+
+/// Where the character at index `n` starts in `text`, if it has that many and one more.
+pub fn char_start(text: &str, n: usize) -> Option<usize> {
+    // Most text is ASCII, where each character is one byte: checked a word at a time.
+    match text.as_bytes().get(..=n) {
+        None => None,
+        Some(head) if head.is_ascii() => Some(n),
+        Some(_) => text.char_indices().nth(n).map(|(i, _)| i),
+    }
 }
 
 pub fn collapse(text: &str) -> String {
@@ -276,6 +282,12 @@ mod tests {
                 format!("{}…", cut[..at_word].trim_end_matches([' ', ',', ';', ':', '.']))
             };
             proptest::prop_assert_eq!(shorten(&text, max), by_chars);
+        }
+
+        #[test]
+        fn a_character_is_found_where_it_starts(text in "(a|b |é|日本){0,30}", n in 0usize..40) {
+            let by_chars = text.char_indices().nth(n).map(|(i, _)| i);
+            proptest::prop_assert_eq!(char_start(&text, n), by_chars);
         }
     }
 }

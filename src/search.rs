@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Html, Site};
-use crate::plain_text::{collapse, first_lines, one_line, shorten};
+use crate::plain_text::{char_start, collapse, first_lines, one_line, shorten};
 use crate::render::views::{action_url, area_url, inspection_url, page_url, plan_url, report_url};
 use crate::render::Links;
 
@@ -62,7 +62,7 @@ fn html(h: &Html) -> String {
 /// keeps the same words as from the whole body. Only for the last part given to `text`.
 fn opening(h: &Html) -> String {
     let start = first_lines(h, 2 * TEXT_CHARS).replace('\n', " ");
-    if start.chars().nth(TEXT_CHARS).is_some() {
+    if char_start(&start, TEXT_CHARS).is_some() {
         start
     } else {
         one_line(h)
