@@ -42,11 +42,15 @@ pub fn one_line(html: &Html) -> String {
 
 /// `text` cut to at most `max` characters at a word boundary, with an ellipsis if cut.
 pub fn shorten(text: &str, max: usize) -> String {
-    // Cut only if more than `max` characters follow; then the first `max - 1` are kept.
-    if char_start(text, max).is_none() {
+    // The first `max - 1` characters are kept, and only if more than `max` are there: the
+    // one at index `max` is looked for from where the kept ones end, not from the start.
+    let (end, after) = match max {
+        0 => (Some(0), 0),
+        n => (char_start(text, n - 1), 1),
+    };
+    let Some(end) = end.filter(|&end| char_start(&text[end..], after).is_some()) else {
         return text.to_string();
-    }
-    let end = char_start(text, max.saturating_sub(1)).unwrap_or(0);
+    };
     let cut = &text[..end];
     let at_word = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
     format!(
