@@ -6,11 +6,12 @@
 //! deleting a site of thousands of folders and making them all again, which on ext4
 //! without a journal also slows every file made in the next minutes.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io::{self, Read as _, Seek as _, Write as _};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use anyhow::{bail, Context as _, Result};
 use rayon::prelude::*;
@@ -23,29 +24,7 @@ pub struct Staging {
     previous: PathBuf,
     /// Files written, when `dir` started as the previous site: the rest are stale.
     written: Option<Mutex<HashSet<PathBuf>>>,
-    /// Held while a folder is made; see [`Staging::write_soon`].
-    making_folder: Mutex<()>,
-    /// Files left by `write_soon` until no other thread is making a folder.
-    waiting: Mutex<Waiting>,
     committed: bool,
-}
-
-/// How much [`Staging::write_soon`] may hold back: about 7,000 report pages, so that a
-/// site of 50,000 does not keep half of them in memory.
-const MAX_WAITING_BYTES: usize = 64 << 20;
-
-#[derive(Default)]
-struct Waiting {
-    files: Vec<(String, Vec<u8>)>,
-    bytes: usize,
-}
-
-impl Waiting {
-    fn take_one(&mut self) -> Option<(String, Vec<u8>)> {
-        let file = self.files.pop()?;
-        self.bytes -= file.1.len();
-        Some(file)
-    }
 }
 
 /// A file that could not be written, and why.
@@ -220,14 +199,19 @@ impl Staging {
             output: output.to_path_buf(),
             previous,
             written: reused.then(|| Mutex::new(HashSet::new())),
-            making_folder: Mutex::new(()),
-            waiting: Mutex::default(),
             committed: false,
         })
     }
 
     /// Writes one file of the site. `rel` must stay inside the site: no `..`, not absolute.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        // Over the previous site the folder is almost always there, and making it again
+        // would still lock its parent, which every page's folder shares: write first.
+        // In a new folder it never is, and a failed write costs as much as a folder.
+        self.write_with(rel, bytes, self.written.is_none())
+    }
+
+    fn write_with(&self, rel: &str, bytes: &[u8], folder_first: bool) -> Result<()> {
         let path = self.inside(rel)?;
         let put_file = || {
             if self.written.is_some() {
@@ -237,11 +221,8 @@ impl Staging {
             }
         };
         let make_folder = || path.parent().map_or(Ok(()), fs::create_dir_all);
-        // Over the previous site the folder is almost always there, and making it again
-        // would still lock its parent, which every page's folder shares: write first.
-        // In a new folder it never is, and a failed write costs as much as a folder.
         let put = || -> io::Result<()> {
-            if self.written.is_none() {
+            if folder_first {
                 make_folder()?;
                 return put_file();
             }
@@ -268,72 +249,6 @@ impl Staging {
                 .insert(path);
         }
         Ok(())
-    }
-
-    /// Writes a file in its own new folder now, or, while another thread is making a
-    /// folder, keeps it for later and returns at once. ext4 makes one folder at a time
-    /// in a parent such as `reports/`, and a thread waiting for that spins on a core that
-    /// could be rendering the next page. [`Staging::write_waiting`] writes what is kept.
-    pub fn write_soon(&self, rel: String, bytes: Vec<u8>) -> Result<(), Unwritten> {
-        if self.written.is_some() {
-            // Over the previous site the folders are there: nothing to wait for.
-            return self.write_named(rel, bytes);
-        }
-        // Each write takes along at most one file left earlier: the rest are written
-        // by every thread together once the pages are made, rather than by one thread
-        // while the others have nothing to do.
-        if self.write_if_free(rel, bytes)? {
-            let next = self.waiting().take_one();
-            if let Some((rel, bytes)) = next {
-                self.write_if_free(rel, bytes)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes the file unless another thread is making a folder; true if it was written.
-    fn write_if_free(&self, rel: String, bytes: Vec<u8>) -> Result<bool, Unwritten> {
-        let making = match self.making_folder.try_lock() {
-            Ok(making) => making,
-            Err(_) => {
-                let mut waiting = self.waiting();
-                if waiting.bytes < MAX_WAITING_BYTES {
-                    waiting.bytes += bytes.len();
-                    waiting.files.push((rel, bytes));
-                    return Ok(false);
-                }
-                drop(waiting);
-                // A longer queue would hold thousands of pages in memory: wait instead.
-                self.making_folder.lock().unwrap_or_else(|e| e.into_inner())
-            }
-        };
-        let done = self.inside(&rel).and_then(|path| {
-            let made = path.parent().map_or(Ok(()), fs::create_dir_all);
-            drop(making);
-            made.and_then(|()| fs::write(&path, &bytes))
-                .with_context(|| format!("could not write {}", path.display()))
-        });
-        done.map(|()| true)
-            .map_err(|error| Unwritten { rel, error })
-    }
-
-    /// Writes the files [`Staging::write_soon`] left, once no page is still being made.
-    pub fn write_waiting(&self) -> Vec<Unwritten> {
-        let waiting = std::mem::take(&mut *self.waiting());
-        waiting
-            .files
-            .into_par_iter()
-            .filter_map(|(rel, bytes)| self.write_named(rel, bytes).err())
-            .collect()
-    }
-
-    fn write_named(&self, rel: String, bytes: Vec<u8>) -> Result<(), Unwritten> {
-        self.write(&rel, &bytes)
-            .map_err(|error| Unwritten { rel, error })
-    }
-
-    fn waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
-        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Removes whatever of the previous site stands where `path` must go.
@@ -425,6 +340,139 @@ impl Staging {
     }
 }
 
+/// A build's pages, written as they are rendered, in order.
+///
+/// ext4 makes one folder at a time in a parent such as `reports/`, and a thread that asks
+/// while another is making one spins on its core. So the pages' folders are made ahead of
+/// the pages, a batch at a time, by whichever thread first finds its page's folder missing
+/// while no other thread is making folders; the other thread's next pages then find
+/// theirs made and are written at once. A page whose folder is missing while another
+/// thread is making folders is kept and written by the next thread to write a page once
+/// its folder is there, so no thread waits and the folders are made while pages are
+/// rendered rather than all at the end.
+pub struct Pages<'a> {
+    staging: &'a Staging,
+    /// Each page's file (`reports/x/index.html`), in the order the pages are rendered.
+    files: Vec<String>,
+    /// The folders of `files[..made]` have been made (or tried: a failure shows when the
+    /// page is written). Only the thread holding `making` moves it on.
+    made: AtomicUsize,
+    making: Mutex<()>,
+    kept: Mutex<Kept>,
+}
+
+/// Folders made in one go past the page that needed one: more than the other thread
+/// renders meanwhile, so that its pages find their folders made.
+const FOLDERS_AHEAD: usize = 32;
+
+/// How much [`Pages`] may keep in memory (about 7,000 report pages); past it, a thread
+/// waits for its folder rather than keep its page.
+const MAX_KEPT_BYTES: usize = 64 << 20;
+
+/// Pages rendered before their folder was made, by their number.
+#[derive(Default)]
+struct Kept {
+    pages: BTreeMap<usize, Vec<u8>>,
+    bytes: usize,
+}
+
+impl<'a> Pages<'a> {
+    pub fn new(staging: &'a Staging, files: Vec<String>) -> Self {
+        Pages {
+            staging,
+            files,
+            made: AtomicUsize::new(0),
+            making: Mutex::new(()),
+            kept: Mutex::default(),
+        }
+    }
+
+    /// Writes page `n` of those given to [`Pages::new`], or keeps it while another
+    /// thread makes folders; then writes the kept pages whose folders are now made.
+    pub fn write(&self, n: usize, bytes: Vec<u8>) -> Result<(), Unwritten> {
+        if self.staging.written.is_some() {
+            // Over the previous site the folders are there already.
+            return self.put(n, &bytes);
+        }
+        if self.made.load(Ordering::Acquire) <= n {
+            let making = match self.making.try_lock() {
+                Ok(making) => making,
+                Err(TryLockError::Poisoned(e)) => e.into_inner(),
+                Err(TryLockError::WouldBlock) => {
+                    let mut kept = self.kept();
+                    if kept.bytes < MAX_KEPT_BYTES {
+                        kept.bytes += bytes.len();
+                        kept.pages.insert(n, bytes);
+                        return Ok(());
+                    }
+                    drop(kept);
+                    self.making.lock().unwrap_or_else(|e| e.into_inner())
+                }
+            };
+            self.make_folders(n + FOLDERS_AHEAD);
+            drop(making);
+        }
+        self.put(n, &bytes)?;
+        while let Some((k, bytes)) = self.take_ready() {
+            self.put(k, &bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pages still kept, once every page has been rendered.
+    pub fn finish(self) -> Vec<Unwritten> {
+        let kept = std::mem::take(&mut *self.kept());
+        if let Some(&last) = kept.pages.keys().next_back() {
+            let _making = self.making.lock().unwrap_or_else(|e| e.into_inner());
+            self.make_folders(last);
+        }
+        kept.pages
+            .into_par_iter()
+            .filter_map(|(n, bytes)| self.put(n, &bytes).err())
+            .collect()
+    }
+
+    /// Makes the folders of the pages up to page `last`. Called holding `making`.
+    fn make_folders(&self, last: usize) {
+        let end = (last + 1).min(self.files.len());
+        for n in self.made.load(Ordering::Acquire)..end {
+            let folder = Path::new(&self.files[n]).parent();
+            if let Some(folder) = folder.filter(|f| !f.as_os_str().is_empty()) {
+                if let Ok(path) = self.staging.inside(&folder.to_string_lossy()) {
+                    // A failure is reported when the page is written.
+                    fs::create_dir_all(path).ok();
+                }
+            }
+            self.made.store(n + 1, Ordering::Release);
+        }
+    }
+
+    /// The first kept page whose folder is made.
+    fn take_ready(&self) -> Option<(usize, Vec<u8>)> {
+        let made = self.made.load(Ordering::Acquire);
+        let mut kept = self.kept();
+        let entry = kept.pages.first_entry().filter(|e| *e.key() < made)?;
+        let (n, bytes) = entry.remove_entry();
+        kept.bytes -= bytes.len();
+        Some((n, bytes))
+    }
+
+    fn put(&self, n: usize, bytes: &[u8]) -> Result<(), Unwritten> {
+        let rel = &self.files[n];
+        // The folder is made by now, or was made before this build: the file goes first.
+        self.staging
+            .write_with(rel, bytes, false)
+            .map_err(|error| Unwritten {
+                rel: rel.clone(),
+                error,
+            })
+    }
+
+    fn kept(&self) -> MutexGuard<'_, Kept> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 impl Drop for Staging {
     /// A failed build keeps the previous site it started from for the next build: having
     /// rewritten part of it does no harm, as the next build rewrites or removes every file.
@@ -481,32 +529,74 @@ mod tests {
     }
 
     #[test]
-    fn files_kept_for_later_are_all_written_and_failures_name_their_file() {
+    fn pages_written_from_many_threads_all_arrive_and_failures_name_their_file() {
         let dir = tempfile::tempdir().unwrap();
         let staging = Staging::new(&dir.path().join("public")).unwrap();
-        let failures: Vec<Unwritten> = (0..400)
-            .into_par_iter()
-            .filter_map(|n| {
-                let rel = format!("reports/page-{n}/index.html");
-                staging
-                    .write_soon(rel, format!("page {n}").into_bytes())
-                    .err()
-            })
-            .chain(
-                staging
-                    .write_soon("../out.html".into(), b"x".to_vec())
-                    .err(),
-            )
+        let mut files: Vec<String> = (0..400)
+            .map(|n| format!("reports/page-{n}/index.html"))
             .collect();
-        let mut failures = failures.into_iter().chain(staging.write_waiting());
-        assert_eq!(failures.next().map(|f| f.rel), Some("../out.html".into()));
-        assert!(failures.next().is_none());
-        assert!(staging.waiting().files.is_empty());
+        files.insert(200, "../out.html".into());
+        files.insert(0, "index.html".into());
+        let count = files.len();
+        let pages = Pages::new(&staging, files.clone());
+        let next = AtomicUsize::new(0);
+        let failures = Mutex::new(Vec::new());
+        rayon::broadcast(|_| loop {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            if n >= count {
+                break;
+            }
+            if let Err(failed) = pages.write(n, format!("page {n}").into_bytes()) {
+                failures.lock().unwrap().push(failed.rel);
+            }
+        });
+        let mut failures = failures.into_inner().unwrap();
+        failures.extend(pages.finish().into_iter().map(|f| f.rel));
+        assert_eq!(failures, vec!["../out.html".to_string()]);
         staging.commit().unwrap();
         let out = dir.path().join("public");
-        for n in 0..400 {
-            let page = out.join(format!("reports/page-{n}/index.html"));
-            assert_eq!(fs::read_to_string(page).unwrap(), format!("page {n}"));
+        for (n, file) in files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.starts_with(".."))
+        {
+            assert_eq!(
+                fs::read_to_string(out.join(file)).unwrap(),
+                format!("page {n}")
+            );
+        }
+        assert!(!dir.path().join("out.html").exists());
+    }
+
+    #[test]
+    fn a_page_kept_while_folders_are_made_is_written_once_its_folder_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("public")).unwrap();
+        let files: Vec<String> = (0..100)
+            .map(|n| format!("reports/{n}/index.html"))
+            .collect();
+        let pages = Pages::new(&staging, files);
+        let making = pages.making.lock().unwrap();
+        // Another thread is making folders: the page is kept, not waited on.
+        pages.write(0, b"zero".to_vec()).unwrap();
+        pages.write(70, b"seventy".to_vec()).unwrap();
+        assert_eq!(pages.kept().pages.len(), 2);
+        drop(making);
+        // The next page makes folders ahead of itself and takes the kept page whose
+        // folder is now made along; the other stays kept until the end.
+        pages.write(1, b"one".to_vec()).unwrap();
+        assert_eq!(
+            pages.kept().pages.keys().copied().collect::<Vec<_>>(),
+            vec![70]
+        );
+        assert!(pages.finish().is_empty());
+        staging.commit().unwrap();
+        let out = dir.path().join("public/reports");
+        for (n, text) in [(0, "zero"), (1, "one"), (70, "seventy")] {
+            assert_eq!(
+                fs::read_to_string(out.join(format!("{n}/index.html"))).unwrap(),
+                text
+            );
         }
     }
 

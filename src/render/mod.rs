@@ -7,6 +7,7 @@ pub mod theme;
 pub mod views;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -17,7 +18,7 @@ use crate::dates::DateView;
 use crate::diagnostics::Diagnostic;
 use crate::figures;
 use crate::model::{Action, Inspection, Page, Plan, PriorityArea, Report, Site, ROOT};
-use crate::output::{Staging, Unwritten};
+use crate::output::{Pages, Staging, Unwritten};
 use publishing::{data_page, search_page};
 pub use theme::Theme;
 use views::*;
@@ -89,20 +90,38 @@ pub fn render_site(
     let jobs = jobs(site);
     let chrome = Chrome::default();
     let publish = || {
-        publishing_files(site, links).and_then(|files| {
+        let written = publishing_files(site, links).and_then(|files| {
             files
                 .iter()
                 .chain(&assets(site, theme)?)
                 .try_for_each(|(path, bytes)| write_file(staging, path, bytes))
-        })
+        });
+        crate::timings::mark("data, feed, search and static files");
+        written
     };
     let pages = || {
-        let mut problems = jobs
-            .par_iter()
-            .map(|job| write_page(site, theme, &chrome, links, job, staging))
-            .filter_map(Result::err)
-            .collect::<Vec<Diagnostic>>();
-        problems.extend(staging.write_waiting().into_iter().map(unwritten));
+        let files = jobs.par_iter().map(|job| file_of(&address(job))).collect();
+        let writer = Pages::new(staging, files);
+        let next = AtomicUsize::new(0);
+        let problems = Mutex::new(Vec::new());
+        // Each thread takes the next page in turn, so that pages are rendered in the
+        // order their folders are made (see `Pages`).
+        rayon::broadcast(|_| loop {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(n) else { break };
+            let html = render_job(site, theme, &chrome, links, job);
+            let written =
+                html.and_then(|html| writer.write(n, html.into_bytes()).map_err(unwritten));
+            if let Err(problem) = written {
+                problems
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(problem);
+            }
+        });
+        crate::timings::mark("pages rendered (kept pages still to write)");
+        let mut problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
+        problems.extend(writer.finish().into_iter().map(unwritten));
         problems
     };
     // The data, feed and search files need no page. They are made on a thread of their
@@ -133,20 +152,6 @@ fn write_file(staging: &Staging, path: &str, bytes: &[u8]) -> Result<(), Diagnos
             error,
         })
     })
-}
-
-fn write_page(
-    site: &Site,
-    theme: &Theme,
-    chrome: &Chrome,
-    links: Links,
-    job: &Job<'_>,
-    staging: &Staging,
-) -> Result<(), Diagnostic> {
-    let html = render_job(site, theme, chrome, links, job)?;
-    staging
-        .write_soon(file_of(&address(job)), html.into_bytes())
-        .map_err(unwritten)
 }
 
 fn unwritten(failed: Unwritten) -> Diagnostic {
