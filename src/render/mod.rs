@@ -99,37 +99,12 @@ pub fn render_site(
         crate::timings::mark("data, feed, search and static files");
         written
     };
-    let pages = || {
-        let files = jobs.par_iter().map(|job| file_of(&address(job))).collect();
-        let writer = Pages::new(staging, files);
-        let next = AtomicUsize::new(0);
-        let problems = Mutex::new(Vec::new());
-        // Each thread takes the next page in turn, so that pages are rendered in the
-        // order their folders are made (see `Pages`).
-        rayon::broadcast(|_| loop {
-            let n = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(n) else { break };
-            let html = render_job(site, theme, &chrome, links, job);
-            let written =
-                html.and_then(|html| writer.write(n, html.into_bytes()).map_err(unwritten));
-            if let Err(problem) = written {
-                problems
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(problem);
-            }
-        });
-        crate::timings::mark("pages rendered (kept pages still to write)");
-        let mut problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
-        problems.extend(writer.finish().into_iter().map(unwritten));
-        problems
-    };
     // The data, feed and search files need no page. They are made on a thread of their
     // own, beside the pool's, which takes up a core while a page's thread waits on
     // the disk (ext4 makes one folder at a time in `reports/`).
     let (rendered, publishing) = std::thread::scope(|scope| {
         let publishing = scope.spawn(publish);
-        let rendered = pages();
+        let rendered = render_pages(site, theme, &chrome, links, &jobs, staging);
         let publishing = publishing
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -143,6 +118,39 @@ pub fn render_site(
     } else {
         Err(problems)
     }
+}
+
+/// Renders and writes every page; returns the problems.
+fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    chrome: &Chrome,
+    links: Links,
+    jobs: &[Job<'_>],
+    staging: &Staging,
+) -> Vec<Diagnostic> {
+    let files = jobs.par_iter().map(|job| file_of(&address(job))).collect();
+    let writer = Pages::new(staging, files);
+    let next = AtomicUsize::new(0);
+    let problems = Mutex::new(Vec::new());
+    // Each thread takes the next page in turn, so that pages are rendered in the order
+    // their folders are made (see `Pages`).
+    rayon::broadcast(|_| loop {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(n) else { break };
+        let written = render_job(site, theme, chrome, links, job)
+            .and_then(|html| writer.write(n, html.into_bytes()).map_err(unwritten));
+        if let Err(problem) = written {
+            problems
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(problem);
+        }
+    });
+    crate::timings::mark("pages rendered (kept pages still to write)");
+    let mut problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
+    problems.extend(writer.finish().into_iter().map(unwritten));
+    problems
 }
 
 fn write_file(staging: &Staging, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
