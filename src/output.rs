@@ -436,9 +436,8 @@ impl<'a> Pages<'a> {
     fn make_folders(&self, last: usize) {
         let end = (last + 1).min(self.files.len());
         for n in self.made.load(Ordering::Acquire)..end {
-            let folder = Path::new(&self.files[n]).parent();
-            if let Some(folder) = folder.filter(|f| !f.as_os_str().is_empty()) {
-                if let Ok(path) = self.staging.inside(&folder.to_string_lossy()) {
+            if let Some((folder, _)) = self.files[n].rsplit_once('/') {
+                if let Ok(path) = self.staging.inside(folder) {
                     // A failure is reported when the page is written.
                     fs::create_dir_all(path).ok();
                 }
