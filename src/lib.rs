@@ -85,8 +85,9 @@ pub struct Outcome {
 /// Reads and checks the content and the templates, writing nothing.
 pub fn check(options: &BuildOptions) -> Outcome {
     let (site, mut diagnostics) = load(&options.root, options.today());
-    if let Err(problems) = render::Theme::load(&options.root) {
-        diagnostics.extend(problems);
+    match render::Theme::load(&options.root) {
+        Ok(theme) => diagnostics.extend(site.as_ref().and_then(|s| missing_logo(s, &theme))),
+        Err(problems) => diagnostics.extend(problems),
     }
     let site = site.filter(|_| !diagnostics.has_errors());
     Outcome {
@@ -94,6 +95,12 @@ pub fn check(options: &BuildOptions) -> Outcome {
         diagnostics: diagnostics.sorted(),
         pages: 0,
     }
+}
+
+/// site.yaml's logo must be one of the static files, which only the theme knows.
+pub fn missing_logo(site: &Site, theme: &render::Theme) -> Option<Diagnostic> {
+    let logo = site.config.logo.as_ref()?;
+    (!theme.has_static(&logo.file)).then(|| logo.if_missing.clone())
 }
 
 /// Reads and checks the content: the first half of `check` and `build`.
@@ -129,6 +136,10 @@ pub fn load_reusing(
 /// Checks, then builds into a staging folder and swaps it in. On any error the previous
 /// output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
+    if let Some(url) = &options.base_url {
+        site_config::checked_base_url(url)
+            .map_err(|wrong| anyhow::anyhow!("--base-url {url}: {wrong}"))?;
+    }
     let output = options.output_dir();
     output::check_output_folder(&options.root, &output)?;
     // The templates are compiled while the content is read.
@@ -144,6 +155,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
             pages: 0,
         });
     };
+    diagnostics.extend(missing_logo(&site, &theme));
     if diagnostics.has_errors() {
         return Ok(Outcome {
             site: None,
@@ -152,7 +164,9 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
         });
     }
     if let Some(url) = &options.base_url {
-        site.config.set_base_url(url);
+        site.config
+            .set_base_url(url)
+            .map_err(|wrong| anyhow::anyhow!("--base-url {url}: {wrong}"))?;
     }
     let staging = output::Staging::new(&output)?;
     match render::render_site(&site, &theme, options.links, &staging) {

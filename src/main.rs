@@ -90,7 +90,7 @@ enum Command {
         #[arg(long)]
         relative: bool,
         /// Publish at this address instead of site.yaml's base_url.
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", value_parser = base_url_arg)]
         base_url: Option<String>,
     },
     /// Check the content and templates without writing anything.
@@ -159,6 +159,13 @@ struct SiteArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+}
+
+/// `--base-url` is checked as site.yaml's `base_url` is, before anything is read.
+fn base_url_arg(url: &str) -> Result<String, String> {
+    waymark::site_config::checked_base_url(url)
+        .map(|_| url.to_string())
+        .map_err(|wrong| wrong.to_string())
 }
 
 fn main() -> ExitCode {

@@ -21,9 +21,17 @@ pub struct SiteConfig {
     pub as_at: NaiveDate,
     pub contact_email: Option<String>,
     pub brand_colour: Option<String>,
-    pub logo: Option<String>,
+    pub logo: Option<Logo>,
     pub grades: Vec<Grade>,
     pub accessibility: Accessibility,
+}
+
+/// The organisation's logo: a file of the site's static/ folder, by its path there.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    pub file: String,
+    /// Said when static/ turns out not to hold the file (only the theme knows).
+    pub if_missing: Diagnostic,
 }
 
 /// What the generated accessibility statement says about the organisation's own checks.
@@ -94,12 +102,25 @@ pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Op
     let mut problems = Vec::new();
     let as_at =
         date_field(doc, &root.key("as_at"), raw.as_at.as_ref(), &mut problems).unwrap_or(today);
-    let base_url = normalise_base_url(raw.base_url.as_deref().unwrap_or("/"));
+    let base_url = match checked_base_url(raw.base_url.as_deref().unwrap_or("/")) {
+        Ok(url) => url,
+        Err(wrong) => {
+            problems.push(
+                doc.error_at(&root.key("base_url"), wrong.message)
+                    .help(wrong.help),
+            );
+            "/".into()
+        }
+    };
     let grades = read_grades(doc, &raw.grades, &mut problems);
     let branding = raw.branding.unwrap_or(RawBranding {
         colour: None,
         logo: None,
     });
+    let logo_path = root.key("branding").key("logo");
+    let logo = branding
+        .logo
+        .and_then(|l| checked_logo(doc, &logo_path, &l, &mut problems));
     let brand_colour = branding.colour.and_then(|c| {
         background_colour(doc, &root.key("branding").key("colour"), &c, &mut problems)
     });
@@ -120,12 +141,43 @@ pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Op
             as_at,
             contact_email: raw.contact_email,
             brand_colour,
-            logo: branding.logo,
+            logo,
             grades,
             accessibility,
         });
     }
     None
+}
+
+/// A logo must name a file in static/ in plain characters: it becomes the `src` of an
+/// image on every page, so nothing may lead out of the site or run as script.
+fn checked_logo(
+    doc: &Document,
+    path: &YamlPath,
+    logo: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Logo> {
+    let file = logo.trim().trim_start_matches("static/");
+    let plain = file
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'));
+    let steps_out = file
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..");
+    if file.is_empty() || !plain || steps_out {
+        problems.push(
+            doc.error_at(path, format!("`logo: {logo}` is not the name of a file in the site's static/ folder."))
+                .help("Put the logo image in static/ (beside content/) and give its name, for example `logo: logo.svg` or `logo: images/logo.png`. Use only letters, digits, `-`, `_` and `.` in the name (rename the file if needed): no spaces, `..` or web addresses."),
+        );
+        return None;
+    }
+    let if_missing = doc
+        .error_at(path, format!("`logo: {logo}` names a file that is not in the site's static/ folder."))
+        .help(format!("Put the logo image at static/{file} (the folder beside content/), or correct the name. Names are case-sensitive."));
+    Some(Logo {
+        file: file.to_string(),
+        if_missing,
+    })
 }
 
 fn read_grades(doc: &Document, raw: &[RawGrade], problems: &mut Vec<Diagnostic>) -> Vec<Grade> {
@@ -174,18 +226,112 @@ fn read_accessibility(
 
 impl SiteConfig {
     /// Moves the site to another address, as `build --base-url` does.
-    pub fn set_base_url(&mut self, url: &str) {
-        self.base_url = normalise_base_url(url);
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), BaseUrlProblem> {
+        self.base_url = checked_base_url(url)?;
         self.base_path = base_path(&self.base_url);
+        Ok(())
     }
 }
 
-fn normalise_base_url(url: &str) -> String {
+/// Why a base address cannot be used, in words for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrlProblem {
+    pub message: String,
+    pub help: String,
+}
+
+impl std::fmt::Display for BaseUrlProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.message, self.help)
+    }
+}
+
+impl std::error::Error for BaseUrlProblem {}
+
+const BASE_URL_HELP: &str = "Write the full address the site is published at, such as `https://www.example.gov.uk/improvement/`, or only its path from the top of the host, such as `/improvement/` (or `/`).";
+
+/// A base address as site.yaml or `--base-url` gives it, with a trailing slash: a full
+/// http(s) address or a path from the host's top. It goes into every link of every page,
+/// so anything that could end an attribute or run as script is refused here.
+pub fn checked_base_url(url: &str) -> Result<String, BaseUrlProblem> {
     let url = url.trim();
-    if url.ends_with('/') {
+    let wrong = |message: String| BaseUrlProblem {
+        message,
+        help: BASE_URL_HELP.into(),
+    };
+    if url.is_empty() {
+        return Err(wrong("`base_url` is empty.".into()));
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|c| c.is_control() || c.is_whitespace() || "\"'<>`\\{}|^".contains(*c))
+    {
+        return Err(wrong(format!(
+            "`base_url` contains {}, which cannot be part of a web address.",
+            describe_char(c)
+        )));
+    }
+    if url.contains(['?', '#']) {
+        return Err(wrong(
+            "`base_url` contains `?` or `#`: it must be the address of a folder, with nothing after its path.".into(),
+        ));
+    }
+    if url.starts_with("//") {
+        return Err(wrong(
+            "`base_url` starts with `//` but names no scheme.".into(),
+        ));
+    }
+    if !url.starts_with('/') {
+        full_address_problem(url).map_or(Ok(()), |m| Err(wrong(m)))?;
+    }
+    let path = base_path(url);
+    if path.split('/').any(|s| s == "." || s == "..") {
+        return Err(wrong(
+            "`base_url` has a `.` or `..` folder in its path.".into(),
+        ));
+    }
+    Ok(if url.ends_with('/') {
         url.to_string()
     } else {
         format!("{url}/")
+    })
+}
+
+/// What is wrong with an address that does not start with `/`, if anything.
+fn full_address_problem(url: &str) -> Option<String> {
+    let parsed = match url::Url::parse(url) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            return Some(format!(
+                "`base_url: {url}` is neither a full address (starting `https://`) nor a path (starting `/`)."
+            ))
+        }
+    };
+    let scheme = parsed.scheme();
+    if scheme != "https" && scheme != "http" {
+        return Some(format!(
+            "`base_url` starts with `{scheme}:`, but a website's address starts with `https://` (or `http://`)."
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Some("`base_url` names no host (such as `www.example.gov.uk`).".into());
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some(
+            "`base_url` holds a user name or password (the part before `@`), which must never be published.".into(),
+        );
+    }
+    None
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\t' => "a tab".into(),
+        c if c.is_control() || c.is_whitespace() => {
+            format!("an invisible character (U+{:04X})", c as u32)
+        }
+        c => format!("`{c}`"),
     }
 }
 
@@ -214,6 +360,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn base_urls_that_could_break_a_page_are_refused() {
+        let refused = [
+            "https://x.example/\"><script>alert(1)</script>/",
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "https://x.example/a b/",
+            "https://x.example/it's/",
+            "improvement/",
+            "//x.example/",
+            "https://user:pw@x.example/",
+            "https://x.example/?q=1",
+            "/a/../b/",
+            "https:///",
+            "/a\u{7}b/",
+        ];
+        for url in refused {
+            assert!(checked_base_url(url).is_err(), "{url:?} was accepted");
+        }
+        let wrong = checked_base_url("javascript:alert(1)").unwrap_err();
+        assert!(wrong.message.contains("`javascript:`"), "{}", wrong.message);
+    }
+
+    #[test]
+    fn ordinary_base_urls_are_kept_with_a_trailing_slash() {
+        for (url, kept) in [
+            ("/", "/"),
+            ("/improvement", "/improvement/"),
+            ("https://www.example.gov.uk", "https://www.example.gov.uk/"),
+            ("HTTPS://Example.org/a/b/", "HTTPS://Example.org/a/b/"),
+            ("http://localhost:8080/x/", "http://localhost:8080/x/"),
+            (
+                "https://example.org/caf%C3%A9/",
+                "https://example.org/caf%C3%A9/",
+            ),
+        ] {
+            assert_eq!(checked_base_url(url).as_deref(), Ok(kept));
+        }
+    }
+
+    #[test]
     fn base_path_comes_from_the_url() {
         assert_eq!(
             base_path("https://example.gov.uk/childrens-services/improvement/"),
@@ -221,6 +407,9 @@ mod tests {
         );
         assert_eq!(base_path("https://example.gov.uk/"), "/");
         assert_eq!(base_path("/"), "/");
-        assert_eq!(base_path(&normalise_base_url("https://x.org/a")), "/a/");
+        assert_eq!(
+            base_path(&checked_base_url("https://x.org/a").unwrap()),
+            "/a/"
+        );
     }
 }

@@ -275,12 +275,14 @@ fn render_job(
 }
 
 /// Internal links from Markdown start with [`ROOT`]: this page's way back to the root
-/// goes there. Searched for with memchr, which skims a page many bytes at a time.
+/// goes there, escaped as every other attribute value is (it comes from the base URL).
+/// Searched for with memchr, which skims a page many bytes at a time.
 fn with_root(html: String, root: &str) -> String {
     let mut found = memchr::memmem::find_iter(html.as_bytes(), ROOT.as_bytes()).peekable();
     if found.peek().is_none() {
         return html;
     }
+    let root = &crate::feeds::escape(root);
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;
     for at in found {
@@ -791,6 +793,15 @@ mod tests {
         assert_eq!(
             with_root("<p>@@ no link</p>".into(), "/"),
             "<p>@@ no link</p>"
+        );
+    }
+
+    #[test]
+    fn the_way_back_to_the_root_cannot_end_its_attribute() {
+        let html = format!("<a href=\"{ROOT}a/\">a</a>");
+        assert_eq!(
+            with_root(html, "/\"><script>x</script>/"),
+            "<a href=\"/&quot;&gt;&lt;script&gt;x&lt;/script&gt;/a/\">a</a>"
         );
     }
 }

@@ -173,6 +173,11 @@ impl Theme {
             .unwrap_or_else(|| PathBuf::from(template))
     }
 
+    /// Whether the site's or the theme's static/ folder holds `name`.
+    pub fn has_static(&self, name: &str) -> bool {
+        self.statics.contains_key(name)
+    }
+
     /// The static files (stylesheets, scripts, images, documents) by their path in the site.
     pub fn static_files(&self) -> Result<Vec<(String, Vec<u8>)>> {
         self.statics

@@ -38,7 +38,7 @@ impl<'a> SiteView<'a> {
             description: c.description.as_deref(),
             language: &c.language,
             base_url: &c.base_url,
-            logo: c.logo.as_deref(),
+            logo: c.logo.as_ref().map(|l| l.file.as_str()),
             contact_email: c.contact_email.as_deref(),
             branded: c.brand_colour.is_some(),
             og_locale: c.language.replace('-', "_"),

@@ -294,8 +294,11 @@ impl Builder {
         let theme = Theme::load(&self.root)
             .map_err(|p| diagnostics.extend(p))
             .ok();
+        if let (Some(site), Some(theme)) = (&site, &theme) {
+            diagnostics.extend(crate::missing_logo(site, theme));
+        }
         let assets = match (&site, &theme) {
-            (Some(site), Some(theme)) => render::assets(site, theme)
+            (Some(site), Some(theme)) if !diagnostics.has_errors() => render::assets(site, theme)
                 .map_err(|d| diagnostics.extend([d]))
                 .ok(),
             _ => None,
