@@ -75,20 +75,7 @@ pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<D
         );
         return (files, problems);
     }
-    let mut found: Vec<PathBuf> = WalkDir::new(&content)
-        .follow_links(true)
-        .into_iter()
-        .filter_map(|entry| match entry {
-            Ok(entry) if entry.file_type().is_file() && is_content(entry.path()) => {
-                Some(entry.into_path())
-            }
-            Ok(_) => None,
-            Err(err) => {
-                problems.push(walk_problem(root, &err));
-                None
-            }
-        })
-        .collect();
+    let mut found = find_content(root, &content, &mut problems);
     // Sorted once, whole paths: walkdir's sort by name splits each path again for every
     // comparison, which on 10,000 reports is most of the walk.
     found.par_sort_unstable_by(|a, b| folder_order(a, b));
@@ -105,6 +92,48 @@ pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<D
         }
     }
     (files, problems)
+}
+
+/// Walks `content`, following links (shortcuts) only while they stay inside the site
+/// folder: a link to anything outside it is reported and never read, nor walked into.
+fn find_content(root: &Path, content: &Path, problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let site = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut found = Vec::new();
+    let mut walk = WalkDir::new(content).follow_links(true).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                problems.push(walk_problem(root, &err));
+                continue;
+            }
+        };
+        if entry.path_is_symlink() && !leads_inside(entry.path(), &site) {
+            problems.push(outside_link(root, entry.path()));
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_file() && is_content(entry.path()) {
+            found.push(entry.into_path());
+        }
+    }
+    found
+}
+
+/// Whether a link resolves to somewhere inside the site folder `site` (canonical).
+fn leads_inside(link: &Path, site: &Path) -> bool {
+    std::fs::canonicalize(link).is_ok_and(|target| target.starts_with(site))
+}
+
+/// The target is not named: it is outside the site, and may be private.
+fn outside_link(root: &Path, link: &Path) -> Diagnostic {
+    Diagnostic::error(
+        relative(root, link),
+        "This is a link (shortcut) to a file or folder outside the site folder, so Waymark has not read it.",
+    )
+    .help("Content must be inside the site folder. Copy the file into content/ in place of the link, or delete the link.")
 }
 
 /// `Path`'s own order (folder by folder), worked out from the bytes: comparing `Path`s
