@@ -250,7 +250,19 @@ fn rewrite_link<'a>(
             }
         };
     }
+    problems.push(relative_link(path, span));
     dest.clone()
+}
+
+/// A relative address that is not a content file: where it leads depends on the page the
+/// text is shown on (an action's text appears on several), so it cannot be checked.
+fn relative_link(target: &str, span: &Range<usize>) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        span: span.clone(),
+        message: format!("This links to `{target}`, which is neither a content file nor an address Waymark can check."),
+        help: "Link to another content file by its file name (for example `../reports/2024-01-15-committee-update.md`), to a page or file of this site from its top (for example `/reports/` or `/documents/plan.pdf`), or to a full web address starting `https://`.".into(),
+    }
 }
 
 /// `/reports/` style links: to a page if one is there, else to a static file.
@@ -327,8 +339,11 @@ fn unsafe_html(chunk: &str, markdown: &str, span: &Range<usize>) -> Option<Probl
         ("style=", "a style attribute"),
     ]
     .iter()
-    .find_map(|(needle, what)| lower.find(needle).map(|i| (i, *what)))
-    .or_else(|| event_handler_at(&lower).map(|i| (i, "an event handler (such as onclick)")))?;
+    .find_map(|(needle, what)| lower.find(needle).map(|i| (i, what.to_string())))
+    .or_else(|| {
+        event_handler_at(&lower).map(|i| (i, "an event handler (such as onclick)".to_string()))
+    })
+    .or_else(|| unsafe_address_at(&lower).map(|(i, scheme)| (i, format!("a `{scheme}:` link"))))?;
     let end = match lower[at..].find(['>', '\n']) {
         Some(i) if lower[at + i..].starts_with('>') => at + i + 1,
         Some(i) => at + i,
@@ -340,6 +355,85 @@ fn unsafe_html(chunk: &str, markdown: &str, span: &Range<usize>) -> Option<Probl
         message: format!("This HTML contains {found}, which has been removed from the page."),
         help: "Write the content in Markdown instead. Scripts, frames, event handlers and styles are never published, so that the site stays safe and readable.".into(),
     })
+}
+
+/// Where an `href` or `src` starts whose address the sanitiser will drop, with the
+/// address's scheme: read as a browser reads it, character references decoded and tabs
+/// and line breaks ignored, so `jav&#x61;script:` is found too.
+fn unsafe_address_at(lower: &str) -> Option<(usize, String)> {
+    ["href", "src"].iter().find_map(|name| {
+        lower.match_indices(name).find_map(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            if !before.is_some_and(char::is_whitespace) {
+                return None;
+            }
+            let address = decoded(attribute_value(&lower[i + name.len()..])?);
+            let scheme = scheme_of(&address)?;
+            let safe = ["http", "https", "mailto", "tel"].contains(&scheme);
+            (!safe).then(|| (i, scheme.to_string()))
+        })
+    })
+}
+
+/// The value of an attribute, given the text just after its name (`="x"`, `='x'`, `=x`).
+fn attribute_value(after_name: &str) -> Option<&str> {
+    let rest = after_name.trim_start().strip_prefix('=')?.trim_start();
+    let (quote, body) = match rest.chars().next()? {
+        q @ ('"' | '\'') => (Some(q), &rest[1..]),
+        _ => (None, rest),
+    };
+    let end = match quote {
+        Some(q) => body.find(q).unwrap_or(body.len()),
+        None => body
+            .find(|c: char| c.is_whitespace() || c == '>')
+            .unwrap_or(body.len()),
+    };
+    Some(&body[..end])
+}
+
+/// An attribute value as the browser sees it: `&#x61;`, `&#97;`, `&colon;`, `&tab;` and
+/// `&newline;` decoded, then tabs, line breaks and other control characters dropped.
+fn decoded(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        match character_reference(rest) {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.retain(|c| !c.is_control());
+    out
+}
+
+/// The character a reference at the start of `text` stands for, and the reference's length.
+fn character_reference(text: &str) -> Option<(char, usize)> {
+    for (name, c) in [("&colon;", ':'), ("&tab;", '\t'), ("&newline;", '\n')] {
+        if text.starts_with(name) {
+            return Some((c, name.len()));
+        }
+    }
+    let digits = text.strip_prefix("&#")?;
+    let (radix, digits, skip) = match digits.strip_prefix('x') {
+        Some(hex) => (16, hex, 3),
+        None => (10, digits, 2),
+    };
+    let len = digits
+        .bytes()
+        .take_while(|b| (*b as char).is_digit(radix))
+        .count();
+    let code = u32::from_str_radix(digits.get(..len).filter(|d| !d.is_empty())?, radix).ok()?;
+    let semicolon = usize::from(digits[len..].starts_with(';'));
+    Some((char::from_u32(code)?, skip + len + semicolon))
 }
 
 /// Where an attribute such as ` onclick=` starts, if the HTML has one.
@@ -473,6 +567,49 @@ mod tests {
         let text = "Intro.\n\n<div style=\"display:none\">Hidden</div>\n";
         let (_, problems) = md(text);
         assert_eq!(&text[problems[0].span.clone()], "style=\"display:none\">");
+    }
+
+    #[test]
+    fn javascript_hidden_by_character_references_is_reported() {
+        for html in [
+            "<a href=\"jav&#x61;script:alert(1)\">x</a>",
+            "<a href='&#106;avascript&colon;alert(1)'>x</a>",
+            "<a title=\"t\" href=java&#x09;script:alert(1)>x</a>",
+            "<img src=\"vbscript:msgbox\">",
+        ] {
+            let (out, problems) = md(html);
+            assert!(!out.0.contains("script:"), "{html} gave {}", out.0);
+            assert_eq!(problems.len(), 1, "{html}: {problems:?}");
+            assert!(
+                problems[0].message.contains("script:` link"),
+                "{html}: {}",
+                problems[0].message
+            );
+        }
+        let (_, problems) = md("<a href=\"https://example.org/&#x61;\">x</a>");
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn relative_links_that_are_not_content_files_are_errors() {
+        for target in ["../nonexist/", "../../../../etc/passwd", "notes.pdf"] {
+            let (_, problems) = md(&format!("[x]({target})"));
+            assert_eq!(problems.len(), 1, "{target}: {problems:?}");
+            assert_eq!(problems[0].severity, Severity::Error);
+            assert!(problems[0].message.contains(target), "{problems:?}");
+        }
+        for fine in [
+            "#top",
+            "/reports/a/",
+            "https://example.org/",
+            "mailto:a@example.org",
+        ] {
+            let (_, problems) = md(&format!("[x]({fine})"));
+            assert!(
+                problems.iter().all(|p| p.severity != Severity::Error),
+                "{fine}: {problems:?}"
+            );
+        }
     }
 
     #[test]
