@@ -51,13 +51,16 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
             format!("content/reports/{day}-{slug}.md"),
             report(&quoted, &day),
         ),
-        Kind::Visit => (
-            format!("content/inspections/{day}-{slug}.md"),
-            visit(&quoted, &day, &format!("{day}-{slug}")),
-        ),
+        Kind::Visit => {
+            let id = free_event_id(root, &format!("{day}-{slug}"), false);
+            (
+                format!("content/inspections/{id}.md"),
+                visit(&quoted, &day, &id),
+            )
+        }
         Kind::Inspection => {
             let grades = grade_keys(root);
-            let id = format!("{day}-{slug}");
+            let id = free_event_id(root, &format!("{day}-{slug}"), true);
             (
                 format!("content/inspections/{id}.md"),
                 inspection(&quoted, &day, &id, &grades),
@@ -73,6 +76,30 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
     let rel = PathBuf::from(rel);
     write_new(&root.join(&rel), &text)?;
     Ok(rel)
+}
+
+/// Visits and inspections share content/inspections/ and are named by day and title, so a
+/// visit and an inspection of one day and title would take one name: the second gets
+/// `-2` (then `-3`...). A file of the same sort keeps its name, and `write_new` refuses
+/// it as for any other kind: running the same command twice makes one file.
+fn free_event_id(root: &Path, id: &str, inspection: bool) -> String {
+    let other_sort = |id: &str| {
+        let Ok(text) = fs::read_to_string(root.join(format!("content/inspections/{id}.md"))) else {
+            return false;
+        };
+        let kind = text
+            .lines()
+            .find_map(|l| l.strip_prefix("kind:"))
+            .map(|k| k.trim().trim_matches(['"', '\'']));
+        (kind == Some("inspection")) != inspection
+    };
+    (1..)
+        .map(|n| match n {
+            1 => id.to_string(),
+            n => format!("{id}-{n}"),
+        })
+        .find(|candidate| !other_sort(candidate))
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// Creates `path` and its folders, failing if it already exists (checked atomically).

@@ -78,7 +78,7 @@ pub fn site_with_unreadable(
         })
         .collect();
     crate::timings::mark("parse YAML");
-    let config = read_config(&parsed, today, &mut problems);
+    let config = read_config(&parsed, &failed, today, &mut problems);
     let mut routes = routes(&parsed, &failed, &mut problems);
     if let Some(memo) = memo {
         routes.keep_markdown_in(memo);
@@ -174,12 +174,21 @@ fn parse_yaml(
     Ok(doc)
 }
 
+/// `failed` names the files already reported as unreadable or malformed: a site.yaml
+/// among them is not reported missing as well.
 fn read_config(
     parsed: &[Parsed],
+    failed: &[PathBuf],
     today: NaiveDate,
     problems: &mut Diagnostics,
 ) -> Option<SiteConfig> {
     let Some(site) = parsed.iter().find(|p| p.kind == Kind::Site) else {
+        if failed
+            .iter()
+            .any(|f| classify(f).is_some_and(|k| k == Kind::Site))
+        {
+            return None;
+        }
         problems.push(
             Diagnostic::error("content/site.yaml", "There is no content/site.yaml, so Waymark does not know the site's title or organisation.")
                 .help("Create content/site.yaml with at least `organisation:`, `title:` and `grades:` (see the authoring guide in README.md)."),
