@@ -251,7 +251,7 @@ pub fn read_one(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
         return Err(Diagnostic::error(&rel, "This file is empty.")
             .at(Some(0..0))
             .help(
-                "Fill it in (the authoring guide in README.md shows every field), or delete it.",
+                "Fill it in (the authoring guide (docs/authoring.md) shows every field), or delete it.",
             ));
     }
     Ok(SourceFile::new(rel, text))

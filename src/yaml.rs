@@ -202,7 +202,7 @@ impl Document {
             let field = rest.split('`').next().unwrap_or(rest);
             return self
                 .error_at(at, missing_field(what, field))
-                .help(format!("Add a line `{field}: ...` here. The authoring guide in README.md shows every field."));
+                .help(format!("Add a line `{field}: ...` here. The authoring guide (docs/authoring.md) shows every field."));
         }
         if let Some(rest) = message.strip_prefix("unknown variant `") {
             return self.unknown_value(at, rest);
@@ -219,7 +219,7 @@ impl Document {
             .map(|k| format!("`{k}`: "))
             .unwrap_or_default();
         self.error_at(at, format!("{field}{message}."))
-            .help("Compare this with the example in the authoring guide in README.md.")
+            .help("Compare this with the example in the authoring guide (docs/authoring.md).")
     }
 
     fn unknown_field(&self, at: &YamlPath, what: &str, rest: &str) -> Diagnostic {
@@ -362,7 +362,7 @@ fn type_help(expected: &str, found: &str, field: &str) -> String {
         ("a list (lines starting with `- `)", _) => "Put each item on its own line under this one, indented, starting with `- `.".into(),
         ("a group of fields (indented `name: value` lines)", _) => "Put the fields on the lines under this one, indented by two more spaces.".into(),
         ("true or false", _) => "Write `true` or `false`.".into(),
-        _ => "Compare this with the example in the authoring guide in README.md.".into(),
+        _ => "Compare this with the example in the authoring guide (docs/authoring.md).".into(),
     }
 }
 

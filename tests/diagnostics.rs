@@ -203,7 +203,7 @@ fn a_missing_required_field() {
         &[
             "error: This action has no `action:` line, but every action needs one.",
             "┌─ content/plans/demo/02-oversight.yaml:11:11",
-            "= help: Add a line `action: ...` here. The authoring guide in README.md shows every field.",
+            "= help: Add a line `action: ...` here. The authoring guide (docs/authoring.md) shows every field.",
             ONE_ERROR,
         ],
     );
@@ -419,7 +419,7 @@ fn an_empty_file() {
         &[
             "error: This file is empty.",
             "┌─ content/reports/2020-06-26-audit-committee.md:1:1",
-            "= help: Fill it in (the authoring guide in README.md shows every field), or delete it.",
+            "= help: Fill it in (the authoring guide (docs/authoring.md) shows every field), or delete it.",
             ONE_ERROR,
         ],
     );

@@ -145,7 +145,7 @@ fn parse(file: SourceFile, memo: Option<&Memo>) -> Result<Option<Parsed>, Diagno
                 &YamlPath::root(),
                 "This file should be a list of `name: value` fields, but it is not.",
             )
-            .help("Compare it with the example in the authoring guide in README.md."));
+            .help("Compare it with the example in the authoring guide (docs/authoring.md)."));
     }
     Ok(Some(Parsed {
         file,
@@ -191,7 +191,7 @@ fn read_config(
         }
         problems.push(
             Diagnostic::error("content/site.yaml", "There is no content/site.yaml, so Waymark does not know the site's title or organisation.")
-                .help("Create content/site.yaml with at least `organisation:`, `title:` and `grades:` (see the authoring guide in README.md)."),
+                .help("Create content/site.yaml with at least `organisation:`, `title:` and `grades:` (see the authoring guide (docs/authoring.md))."),
         );
         return None;
     };
