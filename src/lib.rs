@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod figures;
 pub mod history;
 pub mod import;
+pub mod kept;
 pub mod markdown;
 pub mod memo;
 pub mod model;
@@ -119,7 +120,7 @@ pub fn load_reusing(
         memo.begin();
     }
     timings::begin();
-    let (files, read_problems) = source::read_content(root, memo);
+    let (files, read_problems) = source::read_content(root, memo.map(|m| &m.sources));
     timings::mark("read content");
     if !root.join("content").is_dir() {
         // Without the folder every other message would be noise.

@@ -3,16 +3,50 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::OnceLock;
+
+use serde::Serialize;
 
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::Severity;
-use crate::memo::{From, Rendered};
-use crate::model::{Html, ROOT};
+use crate::kept::Kept;
 use crate::routes::Routes;
+
+/// Sanitised HTML made from an author's Markdown. Internal links start with [`ROOT`],
+/// which rendering replaces with the way back to the site root from each page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Html(pub Arc<String>);
+
+impl Html {
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+/// Placeholder for the site root inside Markdown-made HTML; see [`Html`].
+pub const ROOT: &str = "@@waymark-root@@/";
+
+/// What a piece of Markdown was: a file's body (the read and where it starts), or a
+/// field's text.
+#[derive(Clone, PartialEq, Eq)]
+pub enum From {
+    Cut((u64, usize)),
+    Text(String),
+}
+
+pub type MarkdownKept = Kept<u64, Rendered>;
+
+#[derive(Clone)]
+pub struct Rendered {
+    pub file: PathBuf,
+    pub from: From,
+    pub html: Html,
+    pub problems: Vec<Problem>,
+}
 
 /// A problem in a piece of Markdown; `span` is relative to the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,17 +57,41 @@ pub struct Problem {
     pub help: String,
 }
 
-/// What the Markdown sits in: the file it came from (for relative links) and the site's routes.
+/// The site's addresses, which links in Markdown are checked against, and (serve mode)
+/// where Markdown rendered against these same addresses is kept, with a hash of them.
+#[derive(Clone, Copy)]
+pub struct Addresses<'a> {
+    pub routes: &'a Routes,
+    pub kept: Option<(&'a MarkdownKept, u64)>,
+}
+
+impl<'a> Addresses<'a> {
+    /// For a build that keeps nothing (every build but serve mode's).
+    pub fn new(routes: &'a Routes) -> Self {
+        Addresses { routes, kept: None }
+    }
+
+    /// Keeps rendered Markdown in `kept`, filed under a hash of the addresses: a page
+    /// added or removed renders links afresh.
+    pub fn keeping(routes: &'a Routes, kept: &'a MarkdownKept) -> Self {
+        Addresses {
+            routes,
+            kept: Some((kept, routes.fingerprint())),
+        }
+    }
+}
+
+/// What the Markdown sits in: the file it came from (for relative links) and the site's addresses.
 pub struct Context<'a> {
     pub file: &'a Path,
-    pub routes: &'a Routes,
+    pub addresses: Addresses<'a>,
     /// For a file's body: which read of the file it is (see `SourceFile::read`) and where
     /// it starts. That names the text exactly, so serve mode need not compare it.
     pub cut_from: Option<(u64, usize)>,
 }
 
 pub fn render(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
-    let Some((kept, routes)) = ctx.routes.kept_markdown() else {
+    let Some((kept, routes)) = ctx.addresses.kept else {
         return render_afresh(markdown, ctx);
     };
     let mut hasher = DefaultHasher::new();
@@ -242,7 +300,7 @@ fn rewrite_link<'a>(
         return site_link(site_path, &fragment, ctx, span, problems);
     }
     if is_content_file(path) {
-        return match ctx.routes.resolve(ctx.file, path) {
+        return match ctx.addresses.routes.resolve(ctx.file, path) {
             Some(url) => CowStr::from(format!("{ROOT}{url}{fragment}")),
             None => {
                 problems.push(missing_link(path, span));
@@ -279,7 +337,7 @@ fn site_link<'a>(
     } else {
         format!("{site_path}/")
     };
-    if looks_like_page && !ctx.routes.has_url(&page) {
+    if looks_like_page && !ctx.addresses.routes.has_url(&page) {
         problems.push(missing_link(&format!("/{site_path}"), span));
     }
     let target = if looks_like_page {
@@ -479,7 +537,7 @@ mod tests {
             text,
             &Context {
                 file: &file,
-                routes: &routes,
+                addresses: Addresses::new(&routes),
                 cut_from: None,
             },
         )

@@ -4,9 +4,6 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
-
-use crate::memo::{MarkdownKept, Memo};
 
 /// The fixed pages every site has, besides those made from content files.
 pub const LIST_PAGES: [&str; 5] = ["", "inspections/", "reports/", "accessibility/", "plans/"];
@@ -22,9 +19,6 @@ pub struct Routes {
     by_file: Map<PathBuf, String>,
     /// Every address, and the file that claims it: used to find two pages at one address.
     by_url: Map<String, PathBuf>,
-    /// Where Markdown rendered against these same addresses is kept (serve mode), and
-    /// a hash of the addresses to file it under.
-    kept: Option<(Arc<MarkdownKept>, u64)>,
 }
 
 impl Routes {
@@ -46,8 +40,9 @@ impl Routes {
         }
     }
 
-    /// Keeps Markdown rendered with these routes in `memo`; call once every route is added.
-    pub fn keep_markdown_in(&mut self, memo: &Memo) {
+    /// A hash of every address and file: equal for the same addresses, whatever order
+    /// they were added in.
+    pub fn fingerprint(&self) -> u64 {
         // The maps have no order: their entries' hashes are summed.
         fn sum<K: Hash, V: Hash>(map: &Map<K, V>) -> u64 {
             map.iter().fold(0u64, |sum, entry| {
@@ -58,11 +53,7 @@ impl Routes {
         }
         let mut hasher = DefaultHasher::new();
         (sum(&self.by_url), sum(&self.by_file)).hash(&mut hasher);
-        self.kept = Some((Arc::clone(&memo.markdown), hasher.finish()));
-    }
-
-    pub fn kept_markdown(&self) -> Option<(&MarkdownKept, u64)> {
-        self.kept.as_ref().map(|(m, h)| (m.as_ref(), *h))
+        hasher.finish()
     }
 
     pub fn url_of(&self, file: &Path) -> Option<&str> {

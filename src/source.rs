@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
-use crate::memo::{Memo, Read};
+use crate::kept::Kept;
 
 /// Larger files are refused: no real plan or report comes near this, and reading a
 /// stray video or database export would stall the build.
@@ -38,6 +39,17 @@ impl SourceFile {
     }
 }
 
+/// A content file as last read: its size and modification time, and its text.
+#[derive(Clone)]
+pub struct Read {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+    pub file: SourceFile,
+}
+
+/// The files of the last build, by their path on disk (serve mode).
+pub type SourcesKept = Kept<std::ffi::OsString, Read>;
+
 /// A Markdown file cut into its YAML front matter and its body, keeping byte offsets
 /// into the file so that problems in either part point at the right line.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +73,7 @@ pub struct Cut {
 
 /// Every `.md` and `.yaml` file under `content/`, sorted by path, with problems for the
 /// ones that cannot be read. Other files are ignored: authors keep notes beside content.
-pub fn read_content(root: &Path, memo: Option<&Memo>) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+pub fn read_content(root: &Path, memo: Option<&SourcesKept>) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let content = root.join("content");
@@ -156,7 +168,11 @@ fn folder_order(a: &Path, b: &Path) -> std::cmp::Ordering {
 }
 
 /// Reads a file, or takes its text from the last build when its size and time are unchanged.
-fn read_kept(root: &Path, path: &Path, memo: Option<&Memo>) -> Result<SourceFile, Diagnostic> {
+fn read_kept(
+    root: &Path,
+    path: &Path,
+    memo: Option<&SourcesKept>,
+) -> Result<SourceFile, Diagnostic> {
     let Some(memo) = memo else {
         return read_one(root, path);
     };
@@ -166,7 +182,7 @@ fn read_kept(root: &Path, path: &Path, memo: Option<&Memo>) -> Result<SourceFile
     let same = |r: &Read| r.len == len && r.modified == modified && modified.is_some();
     // Keyed by the path's bytes: hashing a Path walks its components, which is slow.
     let key = path.as_os_str().to_os_string();
-    if let Some(kept) = memo.sources.get(&key, same) {
+    if let Some(kept) = memo.get(&key, same) {
         return Ok(kept.file);
     }
     let file = read_one(root, path)?;
@@ -175,7 +191,7 @@ fn read_kept(root: &Path, path: &Path, memo: Option<&Memo>) -> Result<SourceFile
         modified,
         file: file.clone(),
     };
-    memo.sources.put(key, read);
+    memo.put(key, read);
     Ok(file)
 }
 

@@ -181,7 +181,7 @@ proptest! {
         let mut routes = Routes::default();
         let _ = routes.add(Path::new("content/reports/a.md"), "reports/a/".into());
         let file = PathBuf::from("content/pages/about.md");
-        let (_, problems) = markdown::render(&text, &Context { file: &file, routes: &routes, cut_from: None });
+        let (_, problems) = markdown::render(&text, &Context { file: &file, addresses: markdown::Addresses::new(&routes), cut_from: None });
         for p in problems {
             prop_assert!(p.span.end <= text.len() && p.span.start <= p.span.end);
         }

@@ -10,26 +10,9 @@ pub use inspection::{Grade, Inspection, InspectionKind, Judgement, When};
 pub use plan::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
 pub use writing::{Page, Report};
 
-use std::sync::Arc;
-
-use serde::Serialize;
+pub use crate::markdown::{Html, ROOT};
 
 use crate::site_config::SiteConfig;
-
-/// Sanitised HTML made from an author's Markdown. Internal links start with [`ROOT`],
-/// which rendering replaces with the way back to the site root from each page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Html(pub Arc<String>);
-
-impl Html {
-    pub fn is_empty(&self) -> bool {
-        self.0.trim().is_empty()
-    }
-}
-
-/// Placeholder for the site root inside Markdown-made HTML; see [`Html`].
-pub const ROOT: &str = "@@waymark-root@@/";
 
 /// The whole site, checked: every reference resolves, every status is in its plan's key.
 #[derive(Debug, Clone)]

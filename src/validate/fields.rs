@@ -7,9 +7,9 @@ use serde::{Deserialize, Deserializer};
 
 use crate::dates::{parse_day, DateError, Due, PartialDate};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::markdown::Addresses;
 use crate::markdown::{self, Problem};
 use crate::model::Html;
-use crate::routes::Routes;
 use crate::source::Split;
 use crate::yaml::{Document, YamlPath};
 
@@ -166,7 +166,7 @@ pub fn markdown_field(
     doc: &Document,
     path: &YamlPath,
     text: Option<&str>,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Html {
     let Some(text) = text else {
@@ -176,7 +176,7 @@ pub fn markdown_field(
         text,
         &markdown::Context {
             file: &doc.file,
-            routes,
+            addresses,
             cut_from: None,
         },
     );
@@ -196,12 +196,12 @@ pub fn markdown_field(
 pub fn markdown_body(
     file: &Path,
     split: &Split<'_>,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Html {
     let ctx = markdown::Context {
         file,
-        routes,
+        addresses,
         cut_from: Some((split.read, split.body_offset)),
     };
     let (html, found) = markdown::render(split.body, &ctx);

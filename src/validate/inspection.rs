@@ -4,8 +4,8 @@ use serde::Deserialize;
 
 use super::fields::{date_field, markdown_body, markdown_field, partial_date_field, text, RawDate};
 use crate::diagnostics::{closest, Diagnostic};
+use crate::markdown::Addresses;
 use crate::model::{Grade, Inspection, InspectionKind, Judgement, When};
-use crate::routes::Routes;
 use crate::source::Split;
 use crate::yaml::{Document, YamlPath};
 
@@ -62,7 +62,7 @@ pub fn read_inspection(
     id: &str,
     split: &Split<'_>,
     grades: &[Grade],
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Inspection> {
     let root = YamlPath::root();
@@ -97,7 +97,7 @@ pub fn read_inspection(
         })
         .collect();
     let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
-        markdown_field(doc, &root.key(name), value, routes, problems)
+        markdown_field(doc, &root.key(name), value, addresses, problems)
     };
     Some(Inspection {
         id: id.to_string(),
@@ -110,7 +110,7 @@ pub fn read_inspection(
         areas_covered: md("areas_covered", raw.areas_covered.as_deref(), problems),
         headline: md("headline", raw.headline.as_deref(), problems),
         editorial_note: md("editorial_note", raw.editorial_note.as_deref(), problems),
-        body: markdown_body(&doc.file, split, routes, problems),
+        body: markdown_body(&doc.file, split, addresses, problems),
         title: raw.title,
         kind: raw.kind,
         planned,

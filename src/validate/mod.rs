@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::dates::long;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::figures;
+use crate::markdown::Addresses;
 use crate::memo::Memo;
 use crate::model::{Inspection, Page, Plan, PriorityArea, Report, Site};
 use crate::routes::{is_safe_slug, slugify, Routes, LIST_PAGES};
@@ -79,15 +80,16 @@ pub fn site_with_unreadable(
         .collect();
     crate::timings::mark("parse YAML");
     let config = read_config(&parsed, &failed, today, &mut problems);
-    let mut routes = routes(&parsed, &failed, &mut problems);
-    if let Some(memo) = memo {
-        routes.keep_markdown_in(memo);
-    }
+    let routes = routes(&parsed, &failed, &mut problems);
+    let addresses = match memo {
+        Some(memo) => Addresses::keeping(&routes, &memo.markdown),
+        None => Addresses::new(&routes),
+    };
     let Some(config) = config else {
         return (None, problems.sorted());
     };
     crate::timings::mark("routes");
-    let site = assemble(parsed, config, &routes, &mut problems);
+    let site = assemble(parsed, config, addresses, &mut problems);
     let site = (!problems.has_errors()).then_some(site);
     (site, problems.sorted())
 }
@@ -285,10 +287,10 @@ fn page_slug(p: &Parsed, default: &str, problems: &mut Diagnostics) -> Option<St
 fn assemble(
     parsed: Vec<Parsed>,
     config: SiteConfig,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Diagnostics,
 ) -> Site {
-    let mut plans = read_plans(&parsed, &config, routes, problems);
+    let mut plans = read_plans(&parsed, &config, addresses, problems);
     // The site and plan files are kept for the messages checked last; every other file
     // is dropped as soon as its item is made.
     let (kept, items): (Vec<Parsed>, Vec<Parsed>) = parsed
@@ -299,7 +301,7 @@ fn assemble(
         .map(|p| {
             let mut found = Vec::new();
             // A file that could not be read still reports why, so keep `found` either way.
-            let item = read_item(&p, &plans, &config, routes, &mut found).unwrap_or(Item::Skip);
+            let item = read_item(&p, &plans, &config, addresses, &mut found).unwrap_or(Item::Skip);
             (item, found)
         })
         .collect();
@@ -381,7 +383,7 @@ enum Item {
 fn read_plans(
     parsed: &[Parsed],
     config: &SiteConfig,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Diagnostics,
 ) -> BTreeMap<String, Plan> {
     let mut plans = BTreeMap::new();
@@ -389,7 +391,7 @@ fn read_plans(
         if let Kind::Plan { plan } = &p.kind {
             let mut found = Vec::new();
             if let Some(read) =
-                plan::read_plan(&p.doc, &slugify(plan), routes, config.as_at, &mut found)
+                plan::read_plan(&p.doc, &slugify(plan), addresses, config.as_at, &mut found)
             {
                 plans.insert(plan.clone(), read);
             }
@@ -403,7 +405,7 @@ fn read_item(
     p: &Parsed,
     plans: &BTreeMap<String, Plan>,
     config: &SiteConfig,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     found: &mut Vec<Diagnostic>,
 ) -> Option<Item> {
     let split = p.split();
@@ -428,7 +430,7 @@ fn read_item(
                 });
             };
             let mut ids = Vec::new();
-            let area = plan::read_area(&p.doc, slug, owner, routes, found, &mut ids)?;
+            let area = plan::read_area(&p.doc, slug, owner, addresses, found, &mut ids)?;
             found.extend(overdue_notices(owner, &area, &p.doc, &ids));
             Item::Area {
                 plan: owner.slug.clone(),
@@ -442,12 +444,12 @@ fn read_item(
             id,
             &split?,
             &config.grades,
-            routes,
+            addresses,
             found,
         )?),
-        Kind::Report { slug } => {
-            Item::Report(writing::read_report(&p.doc, slug, &split?, routes, found)?)
-        }
+        Kind::Report { slug } => Item::Report(writing::read_report(
+            &p.doc, slug, &split?, addresses, found,
+        )?),
         Kind::Page { slug } => {
             let head = writing::read_page_head(&p.doc)
                 .map_err(|d| found.push(d))
@@ -458,7 +460,7 @@ fn read_item(
                 .map(|s| s.trim().trim_end_matches('/').to_string())
                 .unwrap_or_else(|| slug.clone());
             Item::Page(writing::read_page(
-                &p.doc, head, &slug, &split?, routes, found,
+                &p.doc, head, &slug, &split?, addresses, found,
             ))
         }
     })

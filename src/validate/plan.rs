@@ -6,8 +6,9 @@ use serde::{Deserialize, Deserializer};
 
 use super::fields::{background_colour, date_field, due_field, markdown_field, text, RawDate};
 use crate::diagnostics::{closest, Diagnostic};
+use crate::markdown::Addresses;
 use crate::model::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
-use crate::routes::{slugify, Routes};
+use crate::routes::slugify;
 use crate::yaml::{Document, YamlPath};
 
 #[derive(Deserialize)]
@@ -136,7 +137,7 @@ mod serde_yaml_number {
 pub fn read_plan(
     doc: &Document,
     slug: &str,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     site_as_at: NaiveDate,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Plan> {
@@ -147,7 +148,7 @@ pub fn read_plan(
         .ok()?;
     let statuses = read_statuses(doc, &raw.statuses, problems);
     let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
-        markdown_field(doc, &root.key(name), value, routes, problems)
+        markdown_field(doc, &root.key(name), value, addresses, problems)
     };
     Some(Plan {
         slug: slug.to_string(),
@@ -213,7 +214,7 @@ pub fn read_area(
     doc: &Document,
     slug: &str,
     plan: &Plan,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
     ids: &mut Vec<IdPlace>,
 ) -> Option<PriorityArea> {
@@ -225,7 +226,7 @@ pub fn read_area(
     let mut outcomes = Vec::with_capacity(raw.outcomes.len());
     for i in 0..raw.outcomes.len() {
         let path = root.key("outcomes").index(i);
-        if let Some(outcome) = read_outcome(doc, &path, plan, routes, problems, ids) {
+        if let Some(outcome) = read_outcome(doc, &path, plan, addresses, problems, ids) {
             outcomes.push(outcome);
         }
     }
@@ -236,7 +237,7 @@ pub fn read_area(
             doc,
             &root.key("editorial_note"),
             raw.editorial_note.as_deref(),
-            routes,
+            addresses,
             problems,
         ),
         title: raw.title,
@@ -249,7 +250,7 @@ fn read_outcome(
     doc: &Document,
     path: &YamlPath,
     plan: &Plan,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
     ids: &mut Vec<IdPlace>,
 ) -> Option<Outcome> {
@@ -260,7 +261,7 @@ fn read_outcome(
     let actions = (0..raw.actions.len())
         .filter_map(|j| {
             let action_path = path.key("actions").index(j);
-            let action = read_action(doc, &action_path, plan, routes, problems)?;
+            let action = read_action(doc, &action_path, plan, addresses, problems)?;
             ids.push(IdPlace {
                 id: action.id.clone(),
                 slug: action.slug.clone(),
@@ -276,7 +277,7 @@ fn read_outcome(
             doc,
             &path.key("outcome"),
             Some(&raw.outcome),
-            routes,
+            addresses,
             problems,
         ),
         actions,
@@ -287,7 +288,7 @@ fn read_action(
     doc: &Document,
     path: &YamlPath,
     plan: &Plan,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Action> {
     let raw: RawAction = doc
@@ -303,7 +304,7 @@ fn read_action(
         );
     }
     let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
-        markdown_field(doc, &path.key(name), value, routes, problems)
+        markdown_field(doc, &path.key(name), value, addresses, problems)
     };
     let status = raw
         .status
@@ -311,13 +312,13 @@ fn read_action(
         .and_then(|key| status_index(doc, &path.key("status"), key, plan, problems));
     let delay = raw
         .delay
-        .map(|d| read_delay(doc, &path.key("delay"), d, routes, problems));
+        .map(|d| read_delay(doc, &path.key("delay"), d, addresses, problems));
     let history = read_history(
         doc,
         &path.key("history"),
         &raw.history,
         plan,
-        routes,
+        addresses,
         problems,
     );
     let action = Action {
@@ -373,7 +374,7 @@ fn read_delay(
     doc: &Document,
     path: &YamlPath,
     raw: RawDelay,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Delay {
     Delay {
@@ -381,14 +382,14 @@ fn read_delay(
             doc,
             &path.key("reason"),
             raw.reason.as_deref(),
-            routes,
+            addresses,
             problems,
         ),
         mitigation: markdown_field(
             doc,
             &path.key("mitigation"),
             raw.mitigation.as_deref(),
-            routes,
+            addresses,
             problems,
         ),
         responsible: text(raw.responsible),
@@ -406,7 +407,7 @@ fn read_history(
     path: &YamlPath,
     raw: &[RawUpdate],
     plan: &Plan,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<StatusUpdate> {
     let mut updates: Vec<StatusUpdate> = raw
@@ -416,7 +417,7 @@ fn read_history(
             let at = path.index(i);
             let date = date_field(doc, &at.key("date"), Some(&u.date), problems);
             let status = status_index(doc, &at.key("status"), &u.status, plan, problems);
-            let note = markdown_field(doc, &at.key("note"), u.note.as_deref(), routes, problems);
+            let note = markdown_field(doc, &at.key("note"), u.note.as_deref(), addresses, problems);
             let revised_due = date_field(
                 doc,
                 &at.key("revised_due"),

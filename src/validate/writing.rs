@@ -4,8 +4,8 @@ use serde::Deserialize;
 
 use super::fields::{date_field, markdown_body, markdown_field, text, RawDate};
 use crate::diagnostics::Diagnostic;
+use crate::markdown::Addresses;
 use crate::model::{Page, Report};
-use crate::routes::Routes;
 use crate::source::Split;
 use crate::yaml::{Document, YamlPath};
 
@@ -33,7 +33,7 @@ pub fn read_report(
     doc: &Document,
     slug: &str,
     split: &Split<'_>,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Report> {
     let root = YamlPath::root();
@@ -46,10 +46,10 @@ pub fn read_report(
         doc,
         &root.key("editorial_note"),
         raw.editorial_note.as_deref(),
-        routes,
+        addresses,
         problems,
     );
-    let body = markdown_body(&doc.file, split, routes, problems);
+    let body = markdown_body(&doc.file, split, addresses, problems);
     Some(Report {
         slug: slug.to_string(),
         title: raw.title,
@@ -72,13 +72,13 @@ pub fn read_page(
     head: RawPage,
     slug: &str,
     split: &Split<'_>,
-    routes: &Routes,
+    addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Page {
     Page {
         slug: slug.to_string(),
         title: head.title,
         summary: text(head.summary),
-        body: markdown_body(&doc.file, split, routes, problems),
+        body: markdown_body(&doc.file, split, addresses, problems),
     }
 }
