@@ -229,7 +229,7 @@ impl<'a> Printer<'a> {
             .entry(file.to_path_buf())
             .or_insert_with(|| {
                 let small = std::fs::metadata(&path)
-                    .is_ok_and(|m| m.is_file() && m.len() <= crate::source::MAX_FILE_BYTES);
+                    .is_ok_and(|m| m.is_file() && m.len() <= MAX_SHOWN_BYTES);
                 let bytes = if small {
                     std::fs::read(&path).unwrap_or_default()
                 } else {
@@ -240,6 +240,9 @@ impl<'a> Printer<'a> {
             .clone()
     }
 }
+
+/// Larger files are not shown: content is refused long before this (`source::MAX_FILE_BYTES`).
+const MAX_SHOWN_BYTES: u64 = 8 * 1024 * 1024;
 
 /// A problem with a whole file (too big, a link loop) has no line to show, but is laid
 /// out like the others and still names the file.

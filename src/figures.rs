@@ -1,8 +1,6 @@
 //! Derived figures: counts by status, percent complete, overdue and delayed actions, the
 //! current judgement, the domains table. Computed here so templates only present them.
 
-use chrono::NaiveDate;
-
 use crate::model::{Action, Inspection, Plan, PriorityArea, Status};
 
 /// How many actions stand in one status.
@@ -35,7 +33,7 @@ pub fn progress<'a, 'b>(plan: &'a Plan, actions: impl Iterator<Item = &'b Action
             Some(i) if i < counts.len() => counts[i] += 1,
             _ => not_recorded += 1,
         }
-        if is_overdue(action, plan, plan.as_at) {
+        if plan.is_overdue(action) {
             overdue += 1;
         }
     }
@@ -67,15 +65,6 @@ pub fn percent(part: usize, whole: usize) -> u32 {
     ((part * 200 + whole) / (2 * whole)) as u32
 }
 
-/// Overdue: a known due date before the as-at date, and a recorded status that is not
-/// complete. An action with no recorded status is never called overdue: that would be a guess.
-pub fn is_overdue(action: &Action, plan: &Plan, as_at: NaiveDate) -> bool {
-    let Some(status) = action.status.and_then(|i| plan.status(i)) else {
-        return false;
-    };
-    !status.complete && action.effective_due().is_some_and(|due| due < as_at)
-}
-
 /// The exception list: actions in a status marked `delayed`, in plan order.
 pub fn delayed_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
     plan.actions()
@@ -88,9 +77,7 @@ pub fn delayed_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
 }
 
 pub fn overdue_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
-    plan.actions()
-        .filter(|(_, a)| is_overdue(a, plan, plan.as_at))
-        .collect()
+    plan.actions().filter(|(_, a)| plan.is_overdue(a)).collect()
 }
 
 /// The newest held inspection that gave an overall grade: where the journey stands.

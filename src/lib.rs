@@ -24,7 +24,6 @@ pub mod routes;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
-pub mod site_config;
 pub mod source;
 pub mod timings;
 pub mod utf8;
@@ -137,10 +136,13 @@ pub fn load_reusing(
 /// Checks, then builds into a staging folder and swaps it in. On any error the previous
 /// output is left exactly as it was.
 pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
-    if let Some(url) = &options.base_url {
-        site_config::checked_base_url(url)
-            .map_err(|wrong| anyhow::anyhow!("--base-url {url}: {wrong}"))?;
-    }
+    let base_url = match &options.base_url {
+        Some(url) => Some(
+            validate::site::checked_base_url(url)
+                .map_err(|wrong| anyhow::anyhow!("--base-url {url}: {wrong}"))?,
+        ),
+        None => None,
+    };
     let output = options.output_dir();
     output::check_output_folder(&options.root, &output)?;
     // The templates are compiled while the content is read.
@@ -164,10 +166,8 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<Outcome> {
             pages: 0,
         });
     }
-    if let Some(url) = &options.base_url {
-        site.config
-            .set_base_url(url)
-            .map_err(|wrong| anyhow::anyhow!("--base-url {url}: {wrong}"))?;
+    if let Some(url) = base_url {
+        site.config.set_base_url(url);
     }
     let staging = output::Staging::new(&output)?;
     match render::render_site(&site, &theme, options.links, &staging) {

@@ -163,7 +163,7 @@ struct SiteArgs {
 
 /// `--base-url` is checked as site.yaml's `base_url` is, before anything is read.
 fn base_url_arg(url: &str) -> Result<String, String> {
-    waymark::site_config::checked_base_url(url)
+    waymark::validate::site::checked_base_url(url)
         .map(|_| url.to_string())
         .map_err(|wrong| wrong.to_string())
 }

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::dates::{iso_day, Due, PartialDate};
 use crate::feeds::page_address;
-use crate::figures;
 use crate::model::{Action, Html, Inspection, Outcome, Plan, PriorityArea, Site, When};
 use crate::plain_text;
 use crate::render::views::{action_url, inspection_url, plan_url};
@@ -198,7 +197,7 @@ fn action_record<'a>(
         status_label: status.map(|s| s.label.as_str()),
         source_status: a.source_status.as_deref(),
         complete: status.is_some_and(|s| s.complete),
-        overdue: figures::is_overdue(a, plan, plan.as_at),
+        overdue: plan.is_overdue(a),
         revised_due: delay.and_then(|d| d.revised_due).map(iso_day),
         delay_reason: delay.and_then(|d| text(&d.reason)),
         delay_mitigation: delay.and_then(|d| text(&d.mitigation)),

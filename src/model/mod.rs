@@ -4,6 +4,7 @@ pub mod inspection;
 pub mod plan;
 #[cfg(test)]
 pub mod sample;
+pub mod site;
 pub mod writing;
 
 pub use inspection::{Grade, Inspection, InspectionKind, Judgement, When};
@@ -12,7 +13,7 @@ pub use writing::{Page, Report};
 
 pub use crate::markdown::{Html, ROOT};
 
-use crate::site_config::SiteConfig;
+pub use site::SiteConfig;
 
 /// The whole site, checked: every reference resolves, every status is in its plan's key.
 #[derive(Debug, Clone)]

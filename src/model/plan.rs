@@ -91,6 +91,16 @@ impl Plan {
         self.statuses.get(index)
     }
 
+    /// Overdue: a known due date before the plan's as-at date, and a recorded status that
+    /// is not complete. An action with no recorded status is never called overdue: that
+    /// would be a guess.
+    pub fn is_overdue(&self, action: &Action) -> bool {
+        let Some(status) = action.status.and_then(|i| self.status(i)) else {
+            return false;
+        };
+        !status.complete && action.effective_due().is_some_and(|due| due < self.as_at)
+    }
+
     pub fn actions(&self) -> impl Iterator<Item = (&PriorityArea, &Action)> {
         self.areas
             .iter()

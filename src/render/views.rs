@@ -251,7 +251,7 @@ pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) ->
                 revised_due: u.revised_due.map(Into::into),
             })
             .collect(),
-        overdue: figures::is_overdue(a, plan, plan.as_at),
+        overdue: plan.is_overdue(a),
         editorial_note: &a.editorial_note,
         area_number: area.number,
         area_title: &area.title,

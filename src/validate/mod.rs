@@ -3,6 +3,7 @@
 pub mod fields;
 mod inspection;
 mod plan;
+pub mod site;
 mod writing;
 
 use std::collections::{BTreeMap, HashMap};
@@ -14,12 +15,11 @@ use rayon::prelude::*;
 
 use crate::dates::long;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::figures;
 use crate::markdown::Addresses;
 use crate::memo::Memo;
+use crate::model::SiteConfig;
 use crate::model::{Inspection, Page, Plan, PriorityArea, Report, Site};
 use crate::routes::{is_safe_slug, slugify, Routes, LIST_PAGES};
-use crate::site_config::{self, SiteConfig};
 use crate::source::{Cut, SourceFile, Split};
 use crate::yaml::{self, Document, YamlPath};
 
@@ -198,7 +198,7 @@ fn read_config(
         return None;
     };
     let mut found = Vec::new();
-    let config = site_config::read(&site.doc, today, &mut found);
+    let config = site::read(&site.doc, today, &mut found);
     problems.extend(found);
     config
 }
@@ -562,7 +562,7 @@ fn overdue_notices(
     ids: &[plan::IdPlace],
 ) -> Vec<Diagnostic> {
     area.actions()
-        .filter(|a| figures::is_overdue(a, plan, plan.as_at))
+        .filter(|a| plan.is_overdue(a))
         .map(|a| {
             let span = ids.iter().find(|p| p.id == a.id).and_then(|p| p.span.clone());
             let due = a.effective_due().map(long).unwrap_or_default();

@@ -1,51 +1,13 @@
-//! `content/site.yaml`: who publishes the site, where, and the scales the content uses.
+//! `content/site.yaml` read and checked into the model's [`SiteConfig`].
 
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use super::fields::{background_colour, date_field, RawDate};
 use crate::diagnostics::Diagnostic;
+use crate::model::site::{base_path, Accessibility, Logo, SiteConfig};
 use crate::model::Grade;
-use crate::validate::fields::{background_colour, date_field, RawDate};
 use crate::yaml::{Document, YamlPath};
-
-#[derive(Debug, Clone)]
-pub struct SiteConfig {
-    pub organisation: String,
-    pub title: String,
-    pub description: Option<String>,
-    /// As written, with a trailing slash: `https://example.gov.uk/improvement/`.
-    pub base_url: String,
-    /// The path part of `base_url`, with leading and trailing slashes: `/improvement/`.
-    pub base_path: String,
-    pub language: String,
-    pub as_at: NaiveDate,
-    pub contact_email: Option<String>,
-    pub brand_colour: Option<String>,
-    pub logo: Option<Logo>,
-    pub grades: Vec<Grade>,
-    pub accessibility: Accessibility,
-}
-
-/// The organisation's logo: a file of the site's static/ folder, by its path there.
-#[derive(Debug, Clone)]
-pub struct Logo {
-    pub file: String,
-    /// Said when static/ turns out not to hold the file (only the theme knows).
-    pub if_missing: Diagnostic,
-}
-
-/// What the generated accessibility statement says about the organisation's own checks.
-#[derive(Debug, Clone, Default)]
-pub struct Accessibility {
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub compliance: Option<String>,
-    pub non_compliance: Option<String>,
-    pub prepared: Option<NaiveDate>,
-    pub reviewed: Option<NaiveDate>,
-    pub tested: Option<NaiveDate>,
-    pub tested_by: Option<String>,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,15 +186,6 @@ fn read_accessibility(
     }
 }
 
-impl SiteConfig {
-    /// Moves the site to another address, as `build --base-url` does.
-    pub fn set_base_url(&mut self, url: &str) -> Result<(), BaseUrlProblem> {
-        self.base_url = checked_base_url(url)?;
-        self.base_path = base_path(&self.base_url);
-        Ok(())
-    }
-}
-
 /// Why a base address cannot be used, in words for the person who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrlProblem {
@@ -332,26 +285,6 @@ fn describe_char(c: char) -> String {
             format!("an invisible character (U+{:04X})", c as u32)
         }
         c => format!("`{c}`"),
-    }
-}
-
-/// `https://host/a/b/` → `/a/b/`; `/` → `/`.
-fn base_path(base_url: &str) -> String {
-    let without_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    let path = if base_url.contains("://") {
-        without_scheme
-            .find('/')
-            .map_or("/", |i| &without_scheme[i..])
-    } else {
-        without_scheme
-    };
-    let trimmed = path.trim_matches('/');
-    if trimmed.is_empty() {
-        "/".into()
-    } else {
-        format!("/{trimmed}/")
     }
 }
 
