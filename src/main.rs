@@ -10,49 +10,7 @@ use waymark::{BuildOptions, Links, Outcome, Severity};
 
 // glibc's allocator spends a tenth of a large build growing and trimming per-thread heaps.
 #[global_allocator]
-static ALLOCATOR: Allocator = Allocator;
-
-/// mimalloc, asked for a plain block when that has the alignment wanted. The `mimalloc`
-/// crate asks for an aligned block every time, and mimalloc's aligned calls take a longer
-/// road: at 10,000 reports (some 2.7 million allocations) this saves 82 million
-/// instructions, 2.2% of a build (callgrind).
-struct Allocator;
-
-/// mimalloc rounds every block to whole machine words, so each is aligned to one.
-const WORD: usize = std::mem::size_of::<usize>();
-
-// SAFETY: every call goes to mimalloc; a plain block is asked for only when the layout
-// wants no more than a word's alignment, which every mimalloc block has, and mi_free
-// frees blocks of either kind.
-unsafe impl std::alloc::GlobalAlloc for Allocator {
-    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        if layout.align() <= WORD {
-            libmimalloc_sys::mi_malloc(layout.size()).cast()
-        } else {
-            mimalloc::MiMalloc.alloc(layout)
-        }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
-        if layout.align() <= WORD {
-            libmimalloc_sys::mi_zalloc(layout.size()).cast()
-        } else {
-            mimalloc::MiMalloc.alloc_zeroed(layout)
-        }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, _: std::alloc::Layout) {
-        libmimalloc_sys::mi_free(ptr.cast());
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, size: usize) -> *mut u8 {
-        if layout.align() <= WORD {
-            libmimalloc_sys::mi_realloc(ptr.cast(), size).cast()
-        } else {
-            mimalloc::MiMalloc.realloc(ptr, layout, size)
-        }
-    }
-}
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc asks Linux for 2 MB pages, which the kernel clears whole on first touch. A
 /// build's memory is many small texts made once: with 4 KB pages a 10,000-report build

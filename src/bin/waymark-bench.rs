@@ -68,6 +68,12 @@ mod bench {
         /// Where corpora, sites and outputs are written (several GB for 50,000 pages).
         #[arg(long, default_value_os_t = std::env::temp_dir().join("waymark-bench"))]
         work_dir: PathBuf,
+        /// Where the builds write their sites (default: inside the work folder). Name a
+        /// folder on tmpfs, such as /dev/shm, to time the builds without the disk, whose
+        /// speed swings several-fold from minute to minute; the report says which
+        /// filesystem the outputs were on.
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
         /// The waymark binary (default: the one beside this program, rebuilt first when
         /// run through cargo).
         #[arg(long)]
@@ -146,6 +152,8 @@ mod bench {
         waymark: PathBuf,
         hugo: Option<PathBuf>,
         work: PathBuf,
+        /// The folder each build's output is made in.
+        out: PathBuf,
         outputs: usize,
     }
 
@@ -168,25 +176,37 @@ mod bench {
             hugo_binary(options.hugo.clone())
         };
         let work = options.work_dir.join("run");
+        let out = match &options.output_dir {
+            Some(dir) => dir.join("waymark-bench-out"),
+            None => work.join("out"),
+        };
         let cleaned = options.work_dir.join("cleaned-up");
-        if work.exists() {
-            eprintln!("Removing the previous run's {} ...", work.display());
-            clean_up(&work, &cleaned)?;
+        for dir in [&out, &work] {
+            if dir.exists() {
+                eprintln!("Removing the previous run's {} ...", dir.display());
+                clean_up(dir, &cleaned)?;
+            }
         }
         if !options.no_cool_down {
             cool_down(&cleaned);
         }
         fs::create_dir_all(&work)?;
+        fs::create_dir_all(&out)?;
         let mut bench = Bench {
             options,
             waymark,
             hugo,
             work,
+            out,
             outputs: 0,
         };
         let result = bench.all();
         if !bench.options.keep {
-            clean_up(&bench.work, &cleaned)?;
+            for dir in [&bench.out, &bench.work] {
+                if dir.exists() {
+                    clean_up(dir, &cleaned)?;
+                }
+            }
         }
         result
     }
@@ -278,9 +298,7 @@ mod bench {
 
         fn fresh_output(&mut self, who: &str) -> PathBuf {
             self.outputs += 1;
-            self.work
-                .join("out")
-                .join(format!("{who}-{}", self.outputs))
+            self.out.join(format!("{who}-{}", self.outputs))
         }
 
         fn waymark_builds(&mut self, site: &Path) -> Result<Figures> {
@@ -905,6 +923,24 @@ statuses:
         )
     }
 
+    /// The type of the filesystem `dir` is on (tmpfs, ext4, ...), from the mount whose
+    /// point is the longest prefix of its path.
+    fn filesystem_of(dir: &Path) -> String {
+        let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let mounts = fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+        mounts
+            .lines()
+            .filter_map(|line| {
+                let mut fields = line.split_whitespace();
+                let point = fields.nth(1)?.replace("\\040", " ");
+                let kind = fields.next()?;
+                dir.starts_with(&point)
+                    .then(|| (point.len(), kind.to_string()))
+            })
+            .max_by_key(|(len, _)| *len)
+            .map_or_else(|| "filesystem unknown".to_string(), |(_, kind)| kind)
+    }
+
     fn version_of(bin: &Path, arg: &str) -> String {
         Command::new(bin)
             .arg(arg)
@@ -927,6 +963,12 @@ statuses:
         if let Some(h) = &bench.hugo {
             let _ = writeln!(t, "Hugo: {}", version_of(h, "version"));
         }
+        let _ = writeln!(
+            t,
+            "Outputs: {} ({}).",
+            bench.out.display(),
+            filesystem_of(&bench.out)
+        );
         let _ = writeln!(
             t,
             "Medians of {} clean builds each (a fresh output folder every time, each after `sync`).\n",
