@@ -6,8 +6,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -21,7 +20,7 @@ pub struct Limits {
     pub head_bytes: usize,
     /// From connecting to the end of the head: a client this slow is cut off.
     pub head_timeout: Duration,
-    /// Connections open at once, reload event streams included.
+    /// Connections served at once, reload event streams included; more wait their turn.
     pub connections: usize,
 }
 
@@ -30,7 +29,7 @@ impl Default for Limits {
         Limits {
             head_bytes: 32 * 1024,
             head_timeout: Duration::from_secs(10),
-            connections: 256,
+            connections: 512,
         }
     }
 }
@@ -76,10 +75,6 @@ const SLOW: Refusal = Refusal {
     status: 408,
     message: "The request took too long to arrive.",
 };
-const BUSY: Refusal = Refusal {
-    status: 503,
-    message: "Too many connections are open: try again in a moment.",
-};
 const AMBIGUOUS_LENGTH: Refusal = Refusal {
     status: 400,
     message: "The request's length is ambiguous: send one Content-Length header, and no Transfer-Encoding.",
@@ -93,21 +88,21 @@ const MISDIRECTED: Refusal = Refusal {
     message: "This preview server only answers addresses on this computer, such as http://localhost/ or http://127.0.0.1/ (or the address given with --bind).",
 };
 
-/// Accepts connections for ever, each on a thread of its own. Past `limits.connections`
-/// open at once, new ones are told to try again rather than given a thread.
+/// Accepts connections for ever, each on a thread of its own. With `limits.connections`
+/// open, the next waits to be accepted (in the system's queue) until one closes.
 pub(crate) fn accept(listener: TcpListener, limits: Limits, bind: IpAddr, shared: Arc<Shared>) {
-    let open = Arc::new(AtomicUsize::new(0));
-    for stream in listener.incoming() {
-        let Ok(mut stream) = stream else {
+    let slots = Arc::new(Slots {
+        open: Mutex::new(0),
+        freed: Condvar::new(),
+        limit: limits.connections,
+    });
+    loop {
+        let slot = Slots::take(&slots);
+        let Ok((stream, _)) = listener.accept() else {
             // Out of file handles, or a client that hung up: keep listening.
             thread::sleep(Duration::from_millis(10));
             continue;
         };
-        if open.load(Ordering::SeqCst) >= limits.connections {
-            let _ = respond(&mut stream, &BUSY);
-            continue;
-        }
-        let slot = Slot::take(&open);
         let (limits, shared) = (limits.clone(), Arc::clone(&shared));
         // If no thread can be made, the connection (and its slot) is dropped: closed.
         let _ = thread::Builder::new()
@@ -119,19 +114,33 @@ pub(crate) fn accept(listener: TcpListener, limits: Limits, bind: IpAddr, shared
     }
 }
 
-/// One of the open connections, given back when dropped.
-struct Slot(Arc<AtomicUsize>);
+/// How many connections are open, out of how many allowed.
+struct Slots {
+    open: Mutex<usize>,
+    freed: Condvar,
+    limit: usize,
+}
 
-impl Slot {
-    fn take(open: &Arc<AtomicUsize>) -> Slot {
-        open.fetch_add(1, Ordering::SeqCst);
-        Slot(Arc::clone(open))
+impl Slots {
+    /// Waits for a free slot and takes it.
+    fn take(slots: &Arc<Slots>) -> Slot {
+        let mut open = slots.open.lock().unwrap_or_else(|e| e.into_inner());
+        while *open >= slots.limit {
+            open = slots.freed.wait(open).unwrap_or_else(|e| e.into_inner());
+        }
+        *open += 1;
+        Slot(Arc::clone(slots))
     }
 }
 
+/// One open connection's slot, given back when dropped.
+struct Slot(Arc<Slots>);
+
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        let mut open = self.0.open.lock().unwrap_or_else(|e| e.into_inner());
+        *open -= 1;
+        self.0.freed.notify_one();
     }
 }
 
@@ -461,6 +470,45 @@ mod tests {
             "X-A: b\r\n".repeat(MAX_HEADERS)
         );
         assert_eq!(parsed(&head), Err(TOO_LARGE));
+    }
+
+    /// Connects to `port` and reads what the server sends until it closes.
+    fn reply(port: u16, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request).unwrap();
+        let mut text = String::new();
+        stream.read_to_string(&mut text).unwrap();
+        text
+    }
+
+    #[test]
+    fn past_the_connection_limit_a_client_waits_until_a_slot_frees() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let limits = Limits {
+            head_timeout: Duration::from_millis(500),
+            connections: 2,
+            ..Limits::default()
+        };
+        let shared = Arc::new(Shared::new());
+        let bind = LOOPBACK[0];
+        thread::spawn(move || accept(listener, limits, bind, shared));
+        let idle: Vec<TcpStream> = (0..2)
+            .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+            .collect();
+        let started = Instant::now();
+        let answered = reply(port, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        // Answered once the idle ones were cut off and gave back their slots.
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        assert!(answered.starts_with("HTTP/1.1 503 "), "{answered}");
+        assert!(
+            answered.contains("The site has not been built yet"),
+            "{answered}"
+        );
+        drop(idle);
     }
 
     #[test]
