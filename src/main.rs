@@ -168,6 +168,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bind,
                 port,
                 colour: colour(),
+                limits: serve_limits(),
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -208,6 +209,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn colour() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// `serve`'s limits; the tests shorten the head timeout with
+/// WAYMARK_SERVE_HEAD_TIMEOUT_MS rather than wait ten seconds.
+fn serve_limits() -> waymark::serve::Limits {
+    let mut limits = waymark::serve::Limits::default();
+    let ms = std::env::var("WAYMARK_SERVE_HEAD_TIMEOUT_MS").ok();
+    if let Some(ms) = ms.and_then(|ms| ms.parse().ok()) {
+        limits.head_timeout = std::time::Duration::from_millis(ms);
+    }
+    limits
 }
 
 fn new_file(

@@ -32,6 +32,11 @@ impl Server {
 
     /// Starts on a copy of `fixture` that `prepare` may change first.
     fn start_with(fixture: &str, prepare: impl FnOnce(&Path)) -> Server {
+        Server::launch(fixture, prepare, &[])
+    }
+
+    /// Starts with these environment variables set.
+    fn launch(fixture: &str, prepare: impl FnOnce(&Path), env: &[(&str, &str)]) -> Server {
         let site = tempfile::tempdir().unwrap();
         copy_dir(
             &Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,6 +48,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.path())
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -151,16 +157,27 @@ struct Reply {
 /// One HTTP/1.1 request over loopback, with the request line sent exactly as given
 /// (no client library would send `/../` unnormalised).
 fn get(port: u16, path: &str) -> Reply {
+    send(
+        port,
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+/// Sends `request` as it is and reads the reply to the end: the server must close the
+/// connection within IO_TIMEOUT.
+fn send(port: u16, request: &[u8]) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
     stream.set_write_timeout(Some(IO_TIMEOUT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(request).unwrap();
+    read_reply(stream)
+}
+
+fn read_reply(mut stream: TcpStream) -> Reply {
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
+    stream
+        .read_to_end(&mut raw)
+        .expect("the server closes the connection after its reply");
     let raw = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     let status = head
@@ -461,4 +478,167 @@ fn a_template_that_fails_on_one_page_names_the_problem_on_that_page() {
     let home = server.page("");
     assert_eq!(home.status, 200, "other pages are not affected");
     assert!(!home.body.contains("waymark-overlay"));
+}
+
+/// A request for the site's home page with these headers after its request line (and
+/// `Connection: close`), then `body`.
+fn home_with(server: &Server, headers: &str, body: &str) -> Reply {
+    let base = &server.base;
+    let request = format!("GET {base} HTTP/1.1\r\n{headers}\r\nConnection: close\r\n\r\n{body}");
+    send(server.port, request.as_bytes())
+}
+
+#[test]
+fn only_requests_for_this_computer_are_answered() {
+    let server = Server::start("basic");
+    // A page on another site that points its own name at 127.0.0.1 (DNS rebinding).
+    for host in [
+        "evil.example",
+        "evil.example:1111",
+        "localhost.evil.example",
+    ] {
+        let reply = home_with(&server, &format!("Host: {host}"), "");
+        assert_eq!(reply.status, 421, "{host}");
+        assert!(
+            reply
+                .body
+                .contains("only answers addresses on this computer"),
+            "{host}: {}",
+            reply.body
+        );
+        assert!(!reply.body.contains("actions completed"), "{host}");
+    }
+    for host in [
+        "localhost",
+        "localhost:1111",
+        "drafts.localhost",
+        "127.0.0.1:80",
+        "[::1]:1111",
+    ] {
+        let reply = home_with(&server, &format!("Host: {host}"), "");
+        assert_eq!(reply.status, 200, "{host}");
+        assert!(reply.body.contains("2 of 7 actions completed"), "{host}");
+    }
+    let reply = home_with(&server, "Accept: text/html", "");
+    assert_eq!(reply.status, 400, "HTTP/1.1 without a Host");
+    assert!(reply.body.contains("one Host header"), "{}", reply.body);
+    let reply = home_with(&server, "Host: localhost\r\nHost: evil.example", "");
+    assert_eq!(reply.status, 400, "two Hosts");
+    let base = &server.base;
+    let old = send(
+        server.port,
+        format!("GET {base} HTTP/1.0\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(old.status, 200, "HTTP/1.0 has no Host to send");
+}
+
+#[test]
+fn requests_whose_length_is_ambiguous_are_refused() {
+    let server = Server::start("basic");
+    const CHUNKED: &str = "5\r\nhello\r\n0\r\n\r\n";
+    for (headers, body) in [
+        ("Content-Length: 5\r\nContent-Length: 5", "hello"),
+        ("Content-Length: 5\r\nContent-Length: 6", "hello!"),
+        ("Content-Length: 5\r\nTransfer-Encoding: chunked", CHUNKED),
+        ("Transfer-Encoding: chunked", CHUNKED),
+    ] {
+        let reply = home_with(&server, &format!("Host: 127.0.0.1\r\n{headers}"), body);
+        assert_eq!(reply.status, 400, "{headers}");
+        assert!(
+            reply.head.contains("Connection: close"),
+            "{headers}: {}",
+            reply.head
+        );
+        assert!(reply.body.contains("length is ambiguous"), "{headers}");
+    }
+    let reply = home_with(&server, "Host: 127.0.0.1\r\nContent-Length: 0", "");
+    assert_eq!(reply.status, 200);
+}
+
+/// The server's peak memory so far, in KiB.
+#[cfg(target_os = "linux")]
+fn peak_kib(server: &Server) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_header_is_refused_without_holding_memory() {
+    let server = Server::start("basic");
+    assert_eq!(server.page("").status, 200);
+    let before = peak_kib(&server);
+    let stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    // Sent on a thread: the server stops reading it, so the write may fail.
+    let sending = thread::spawn(move || {
+        let line = format!("X-Big: {}\r\n", "a".repeat(32 << 20));
+        let head = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{line}\r\n");
+        let _ = writer.write_all(head.as_bytes());
+    });
+    let reply = read_reply(stream);
+    let _ = sending.join();
+    assert_eq!(reply.status, 431, "{}", reply.head);
+    assert!(
+        reply.body.contains("headers are too large"),
+        "{}",
+        reply.body
+    );
+    let grew = peak_kib(&server).saturating_sub(before);
+    assert!(grew < 8 * 1024, "the server's memory grew by {grew} KiB");
+    assert_eq!(server.page("").status, 200, "still answers afterwards");
+}
+
+#[test]
+fn idle_and_slow_connections_are_cut_off_while_others_are_answered() {
+    let server = Server::launch(
+        "basic",
+        |_| {},
+        &[("WAYMARK_SERVE_HEAD_TIMEOUT_MS", "1000")],
+    );
+    let connect = || {
+        let stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(6)))
+            .unwrap();
+        stream
+    };
+    let mut events = connect();
+    write!(
+        events,
+        "GET /__waymark/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut events = BufReader::new(events);
+    let first = next_generation(&mut events);
+
+    let started = Instant::now();
+    let idle: Vec<TcpStream> = (0..8).map(|_| connect()).collect();
+    let mut slow = connect();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.").unwrap();
+    assert_eq!(server.page("").status, 200, "answered while others idle");
+    for mut stream in idle {
+        let mut rest = Vec::new();
+        stream
+            .read_to_end(&mut rest)
+            .expect("an idle connection is closed");
+        assert!(
+            rest.is_empty(),
+            "nothing is sent to a connection that sent nothing"
+        );
+    }
+    let slow = read_reply(slow);
+    assert_eq!(slow.status, 408);
+    assert!(slow.body.contains("took too long"));
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "cut off after {took:?}");
+
+    // The reload stream is long-lived by design: it outlives the head timeout.
+    server.edit(
+        AREA,
+        &[("Recruit 8 social workers", "Recruit 9 social workers")],
+    );
+    assert_ne!(next_generation(&mut events), first);
 }

@@ -2,14 +2,14 @@
 //! add the serve-mode script and overlay to pages, and stream reload events.
 
 use std::io::Write;
+use std::net::TcpStream;
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
-use std::thread;
 use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::conn::{Method, Request, Response};
 use super::overlay::{self, EVENTS_PATH, SCRIPT_PATH, STYLE_PATH};
 use super::{Made, Shared, Snapshot};
 
@@ -73,25 +73,27 @@ pub fn route(target: &str, base_path: &str, has: impl Fn(&str) -> bool) -> Route
     }
 }
 
-/// Answers one request. Reload-event requests are handed to a thread of their own.
-pub fn handle(request: Request, shared: &Arc<Shared>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
+/// Answers one request on its connection. A reload-event stream keeps the connection
+/// (and its thread) until the page is closed.
+pub(crate) fn handle(request: &Request, out: &mut TcpStream, shared: &Arc<Shared>) {
+    let head_only = request.method == Method::Head;
+    if request.method == Method::Other {
         let mut response = bytes(
             405,
             "text/plain; charset=utf-8",
             b"Only GET and HEAD are supported.\n".to_vec(),
         );
-        add_header(&mut response, "Allow", "GET, HEAD");
-        let _ = request.respond(response);
+        response.header("Allow", "GET, HEAD");
+        let _ = response.send(out, head_only);
         return;
     }
     let snapshot = shared.current();
     let base_path = snapshot.base_path();
-    let route = route(request.url(), &base_path, |f| {
+    let route = route(&request.target, &base_path, |f| {
         snapshot.built.as_ref().is_some_and(|b| b.has(f))
     });
     let response = match route {
-        Route::Events => return stream_events(request, Arc::clone(shared)),
+        Route::Events => return stream_events(out, shared),
         Route::Script => bytes(
             200,
             "text/javascript; charset=utf-8",
@@ -100,16 +102,16 @@ pub fn handle(request: Request, shared: &Arc<Shared>) {
         Route::Style => bytes(200, "text/css; charset=utf-8", overlay::STYLE.into()),
         Route::Redirect(to) => {
             let mut response = bytes(302, "text/plain; charset=utf-8", b"Moved\n".to_vec());
-            add_header(&mut response, "Location", &to);
+            response.header("Location", &to);
             response
         }
         Route::File(rel) => file(&snapshot, &rel, 200),
         Route::NotFound => not_found(&snapshot),
     };
-    let _ = request.respond(response);
+    let _ = response.send(out, head_only);
 }
 
-fn file(snapshot: &Snapshot, rel: &str, status: u16) -> Response<std::io::Cursor<Vec<u8>>> {
+fn file(snapshot: &Snapshot, rel: &str, status: u16) -> Response {
     let Some(built) = &snapshot.built else {
         return failed_page(snapshot);
     };
@@ -127,7 +129,7 @@ fn file(snapshot: &Snapshot, rel: &str, status: u16) -> Response<std::io::Cursor
     }
 }
 
-fn not_found(snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> {
+fn not_found(snapshot: &Snapshot) -> Response {
     match &snapshot.built {
         Some(built) if built.has("404.html") => file(snapshot, "404.html", 404),
         Some(_) => bytes(404, "text/plain; charset=utf-8", b"Not found\n".to_vec()),
@@ -136,29 +138,17 @@ fn not_found(snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> {
 }
 
 /// Before any version of the site has built, every page is the list of problems.
-fn failed_page(snapshot: &Snapshot) -> Response<std::io::Cursor<Vec<u8>>> {
+fn failed_page(snapshot: &Snapshot) -> Response {
     let page = overlay::error_page(&snapshot.generation, &snapshot.problems);
     bytes(503, "text/html; charset=utf-8", page.into_bytes())
 }
 
-fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
-    for (name, value) in [
-        ("Content-Type", content_type),
-        // Authors always see the newest build, never a copy the browser kept.
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-    ] {
-        add_header(&mut response, name, value);
-    }
+fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+    let mut response = Response::new(status, content_type, body);
+    // Authors always see the newest build, never a copy the browser kept.
+    response.header("Cache-Control", "no-store");
+    response.header("X-Content-Type-Options", "nosniff");
     response
-}
-
-/// Adds a header; one that is not valid HTTP is left out rather than sent broken.
-fn add_header<R: std::io::Read>(response: &mut Response<R>, name: &str, value: &str) {
-    if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        response.add_header(header);
-    }
 }
 
 fn content_type(rel: &str) -> &'static str {
@@ -188,31 +178,28 @@ fn content_type(rel: &str) -> &'static str {
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// Server-sent events: the newest build's generation on connect and after every rebuild.
-fn stream_events(request: Request, shared: Arc<Shared>) {
-    thread::spawn(move || {
-        let updates = shared.subscribe();
-        let mut out = request.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
-                    Cache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
-        let mut next = Some(shared.current().generation.clone());
-        if out.write_all(head.as_bytes()).is_err() {
+fn stream_events(out: &mut TcpStream, shared: &Shared) {
+    let updates = shared.subscribe();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
+                Cache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    let mut next = Some(shared.current().generation.clone());
+    if out.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    loop {
+        let message = match next.take() {
+            Some(generation) => format!("event: generation\ndata: {generation}\n\n"),
+            None => ": still here\n\n".to_string(),
+        };
+        if out.write_all(message.as_bytes()).is_err() || out.flush().is_err() {
             return;
         }
-        loop {
-            let message = match next.take() {
-                Some(generation) => format!("event: generation\ndata: {generation}\n\n"),
-                None => ": still here\n\n".to_string(),
-            };
-            if out.write_all(message.as_bytes()).is_err() || out.flush().is_err() {
-                return;
-            }
-            match updates.recv_timeout(KEEP_ALIVE) {
-                Ok(generation) => next = Some(generation),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
+        match updates.recv_timeout(KEEP_ALIVE) {
+            Ok(generation) => next = Some(generation),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
         }
-    });
+    }
 }
 
 #[cfg(test)]

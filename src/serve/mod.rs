@@ -7,6 +7,7 @@
 //! plan, home page and feeds at once), with no list of what each page depends on to get
 //! wrong, and a rebuild of a site with 10,000 pages still takes tens of milliseconds.
 
+mod conn;
 mod http;
 pub mod overlay;
 mod watch;
@@ -14,12 +15,12 @@ mod watch;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::Hasher;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Printer, Severity};
 use crate::memo::Memo;
@@ -29,6 +30,7 @@ use crate::BuildOptions;
 use anyhow::{anyhow, Context as _, Result};
 use overlay::Problem;
 
+pub use conn::Limits;
 pub use http::{route, Route};
 
 /// Where and what to serve.
@@ -42,11 +44,9 @@ pub struct ServeOptions {
     pub port: u16,
     /// Colour in the terminal's diagnostics.
     pub colour: bool,
+    /// What a client may send or hold: `Limits::default()` but in tests.
+    pub limits: Limits,
 }
-
-/// Request-handling threads. Pages are small and local, so a few are plenty; reload
-/// event streams get threads of their own.
-const WORKERS: usize = 4;
 
 /// Builds, serves and watches until Ctrl-C. Nothing is written to disk.
 pub fn serve(options: &ServeOptions) -> Result<()> {
@@ -58,17 +58,13 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let shared = Arc::new(Shared::new());
     let mut builder = Builder::new(&root, options.colour);
     builder.rebuild(&shared);
-    let server = tiny_http::Server::http(SocketAddr::new(options.bind, options.port))
+    let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port))
         .map_err(|e| anyhow!("could not listen on {}:{}: {e}. Another program may be using that port: try --port 0 to pick a free one.", options.bind, options.port))?;
-    let address = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| anyhow!("the server is not listening on a network address"))?;
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
-        thread::spawn(move || answer_requests(&server, &shared));
-    }
+    let address = listener
+        .local_addr()
+        .context("the server is not listening on a network address")?;
+    let (limits, bind, accepting) = (options.limits.clone(), options.bind, Arc::clone(&shared));
+    thread::spawn(move || conn::accept(listener, limits, bind, accepting));
     if let Err(e) = watch::spawn(root.clone(), builder, Arc::clone(&shared)) {
         eprintln!("warning: could not watch the site's files ({e:#}), so saving a file will not rebuild the site: restart waymark serve to see changes.");
     }
@@ -76,16 +72,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let _ = stop.recv();
     eprintln!("Stopped.");
     Ok(())
-}
-
-fn answer_requests(server: &tiny_http::Server, shared: &Arc<Shared>) {
-    loop {
-        match server.recv() {
-            Ok(request) => http::handle(request, shared),
-            // A failed accept (a client that hung up) must not stop the server.
-            Err(_) => thread::sleep(Duration::from_millis(10)),
-        }
-    }
 }
 
 fn announce(bind: IpAddr, address: SocketAddr, base_path: &str) {
