@@ -5,6 +5,10 @@
 //! the next build's staging folder: rewriting files that exist is much cheaper than
 //! deleting a site of thousands of folders and making them all again, which on ext4
 //! without a journal also slows every file made in the next minutes.
+//!
+//! Replacing a folder deletes what was in it, so Waymark replaces only a folder it made:
+//! every output holds a [`MARKER`] file. Nothing is done through a symbolic link: a link
+//! where the output or the previous site should be is refused, never followed.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -34,13 +38,25 @@ pub struct Unwritten {
     pub error: anyhow::Error,
 }
 
-/// Refuses output folders whose replacement would destroy sources: the site root,
-/// content/, themes/, templates/, static/, or anything that contains them.
+/// The file every output holds, so that a later build knows the folder is Waymark's to
+/// replace. A dotfile, so that it stays out of folder listings and most deploy tools; a
+/// host that serves dotfiles shows only this text, which names no path or person.
+pub const MARKER: &str = ".waymark-output";
+
+const MARKER_TEXT: &str = "This folder was made by Waymark, the site builder, which replaces the whole folder at every build: anything else put here will be deleted. Keep your own files elsewhere (files to publish go in the site's static/ folder).\n";
+
+/// Files every site written by a Waymark from before [`MARKER`] has, which a folder
+/// of someone else's is unlikely to have all of.
+const OLDER_BUILD: [&str; 3] = ["index.html", "404.html", "search-index.js"];
+
+/// Refuses output folders whose replacement would destroy sources (the site root,
+/// content/, themes/, templates/, static/, or anything that contains them) or anyone's
+/// files (see [`Owner`]).
 pub fn check_output_folder(root: &Path, output: &Path) -> Result<()> {
     let root = absolute(root)?;
-    let output = absolute(output)?;
+    let resolved = absolute(output)?;
     for name in ["", "content", "themes", "templates", "static"] {
-        if root.join(name).starts_with(&output) {
+        if root.join(name).starts_with(&resolved) {
             let what = if name.is_empty() {
                 "the site folder itself, with its content/ and themes/".to_string()
             } else {
@@ -48,44 +64,98 @@ pub fn check_output_folder(root: &Path, output: &Path) -> Result<()> {
             };
             bail!(
                 "Refusing to write the site to {}: Waymark replaces its output folder whole, and that would delete {what}. Choose an output folder of its own, such as {}.",
-                output.display(),
+                resolved.display(),
                 root.join("public").display()
             );
         }
     }
-    if output.parent().is_none() {
+    if resolved.parent().is_none() {
         bail!(
             "Refusing to write the site to {}: choose an output folder of its own.",
-            output.display()
+            resolved.display()
         );
     }
-    refuse_foreign_folder(&output, &root)
+    // The staging folder works on the path as given, not on where a link leads.
+    refuse_foreign_output(&lexical(output)?, Some(&root.join("public")))
 }
 
-/// Replacing a folder deletes what was in it, so only a new or empty folder, or one that
-/// Waymark built (a built site always has an index.html), may be replaced.
-fn refuse_foreign_folder(output: &Path, root: &Path) -> Result<()> {
-    if output.exists() && !output.is_dir() {
-        bail!(
-            "Refusing to write the site to {}: it is a file, not a folder. Choose an output folder of its own, such as {}.",
-            output.display(),
-            root.join("public").display()
-        );
-    }
-    let Ok(mut entries) = fs::read_dir(output) else {
-        return Ok(()); // not there yet: it will be created
+/// What stands at a path Waymark would replace, seen without following links.
+#[derive(Debug, PartialEq)]
+enum Owner {
+    Nothing,
+    Link,
+    File,
+    /// An empty folder, or one holding [`MARKER`] or [`OLDER_BUILD`]'s files.
+    Waymark,
+    /// A folder with files in it that Waymark did not make.
+    Someone,
+}
+
+fn owner(path: &Path) -> Owner {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return Owner::Nothing;
     };
-    if entries.next().is_none() || output.join("index.html").is_file() {
-        return Ok(());
+    if meta.file_type().is_symlink() {
+        return Owner::Link;
     }
-    bail!(
-        "Refusing to write the site to {}: that folder holds files Waymark did not make (it has no index.html), and building replaces the folder whole. Choose a new or empty folder, such as {}.",
-        output.display(),
-        root.join("public").display()
-    )
+    if !meta.is_dir() {
+        return Owner::File;
+    }
+    let is_file = |name: &str| fs::symlink_metadata(path.join(name)).is_ok_and(|m| m.is_file());
+    let empty = fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none());
+    if empty || is_file(MARKER) || OLDER_BUILD.iter().all(|name| is_file(name)) {
+        Owner::Waymark
+    } else {
+        Owner::Someone
+    }
 }
 
-fn absolute(path: &Path) -> Result<PathBuf> {
+const OWN_RULE: &str = "Waymark replaces only an empty folder or one it made: one holding its .waymark-output file, or a site built by an older Waymark, with index.html, 404.html and search-index.js";
+
+/// Refuses an output that is not a new or empty folder, nor one Waymark made.
+/// `suggest` is a folder to offer instead.
+fn refuse_foreign_output(output: &Path, suggest: Option<&Path>) -> Result<()> {
+    let instead = suggest
+        .map(|p| format!(", such as {}", p.display()))
+        .unwrap_or_default();
+    let shown = output.display();
+    match owner(output) {
+        Owner::Nothing | Owner::Waymark => Ok(()),
+        Owner::Link => {
+            let target = fs::read_link(output)
+                .map(|t| format!(" to {}", t.display()))
+                .unwrap_or_default();
+            bail!(
+                "Refusing to write the site to {shown}: it is a link{target}, and Waymark never writes through a link, because it replaces its output folder whole. Give the folder's own path with --output, or choose a new or empty folder{instead}."
+            )
+        }
+        Owner::File => bail!(
+            "Refusing to write the site to {shown}: it is a file, not a folder. Choose an output folder of its own{instead}."
+        ),
+        Owner::Someone => bail!(
+            "Refusing to write the site to {shown}: that folder holds files Waymark did not make, and building replaces the folder whole, which would delete them. Nothing was moved or deleted. Choose a new or empty folder{instead}, or move your own files out of {shown} and build again. ({OWN_RULE}.)"
+        ),
+    }
+}
+
+/// Refuses to take over `previous`, where the site before the live one is kept, unless
+/// it is a folder Waymark made (or nothing).
+fn refuse_foreign_previous(previous: &Path) -> Result<()> {
+    let shown = previous.display();
+    match owner(previous) {
+        Owner::Nothing | Owner::Waymark => Ok(()),
+        Owner::Link => bail!(
+            "Refusing to build: {shown} is a link, and Waymark keeps the site before the live one under that name. Waymark never writes through or deletes a link there. Delete the link itself (not the folder it leads to) and build again."
+        ),
+        Owner::File | Owner::Someone => bail!(
+            "Refusing to build: {shown} is where Waymark keeps the site before the live one, but it holds files Waymark did not make. Nothing was moved or deleted. Move it elsewhere (or delete it if it is not needed) and build again. ({OWN_RULE}.)"
+        ),
+    }
+}
+
+/// `path` made absolute, with `.` and `..` worked out from the text alone: the path the
+/// staging folder works on, links not followed.
+fn lexical(path: &Path) -> Result<PathBuf> {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -101,8 +171,13 @@ fn absolute(path: &Path) -> Result<PathBuf> {
             other => lexical.push(other),
         }
     }
-    let joined = lexical;
-    // Canonicalise the longest existing part, so `..` and links cannot hide the real folder.
+    Ok(lexical)
+}
+
+/// `path` made absolute with links followed, so `..` and links cannot hide the real folder.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let joined = lexical(path)?;
+    // Canonicalise the longest existing part.
     let mut existing = joined.as_path();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -143,7 +218,9 @@ fn remove_abandoned(parent: &Path, name: &str) {
             continue;
         };
         let alive = Path::new("/proc").join(pid.to_string()).exists();
-        if cfg!(target_os = "linux") && !alive && entry.path().is_dir() {
+        // A link is left alone: what it leads to is not Waymark's.
+        let folder = entry.file_type().is_ok_and(|t| t.is_dir());
+        if cfg!(target_os = "linux") && !alive && folder {
             fs::remove_dir_all(entry.path()).ok();
         }
     }
@@ -171,36 +248,41 @@ fn rewrite(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 impl Staging {
     pub fn new(output: &Path) -> Result<Self> {
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let output = lexical(output)?;
+        let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+            bail!(
+                "Refusing to write the site to {}: choose an output folder of its own.",
+                output.display()
+            );
+        };
+        let name = name.to_string_lossy().into_owned();
+        refuse_foreign_output(&output, None)?;
+        let previous = parent.join(format!(".{name}.waymark-previous"));
+        refuse_foreign_previous(&previous)?;
         fs::create_dir_all(parent)
             .with_context(|| format!("could not create {}", parent.display()))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
         remove_abandoned(parent, &name);
         let dir = parent.join(format!(".{name}.waymark-new-{}", std::process::id()));
-        if dir.exists() {
+        if fs::symlink_metadata(&dir).is_ok() {
+            // Left by a killed build with this process's number: removes a link, not
+            // what it leads to.
             fs::remove_dir_all(&dir).ok();
         }
-        let previous = parent.join(format!(".{name}.waymark-previous"));
-        // A rename is atomic: of two builds at once, only one takes the previous site.
-        let reused = fs::rename(&previous, &dir).is_ok();
+        let reused = take_previous(&previous, &dir)?;
         if !reused {
-            fs::create_dir_all(&dir).with_context(|| {
+            fs::create_dir(&dir).with_context(|| {
                 format!("could not create the staging folder {}", dir.display())
             })?;
         }
-        Ok(Staging {
+        let staging = Staging {
             dir,
-            output: output.to_path_buf(),
+            output,
             previous,
             written: reused.then(|| Mutex::new(HashSet::new())),
             committed: false,
-        })
+        };
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// Writes one file of the site. `rel` must stay inside the site: no `..`, not absolute.
@@ -311,33 +393,123 @@ impl Staging {
     }
 
     /// Swaps the finished site in for the old one, which is kept for the next build. If
-    /// the swap fails, the old output is put back.
+    /// the swap fails, the old output is left (or put back) where it was.
     pub fn commit(mut self) -> Result<()> {
         self.remove_stale()
             .context("could not remove files the new site no longer has")?;
-        let had_old = self.output.exists();
-        if had_old {
-            if self.previous.exists() {
-                fs::remove_dir_all(&self.previous).ok();
-            }
-            fs::rename(&self.output, &self.previous).with_context(|| {
-                format!(
-                    "could not move the old site {} aside",
-                    self.output.display()
-                )
+        // Checked again: files may have been put in the output while the site was built.
+        refuse_foreign_output(&self.output, None)?;
+        if fs::symlink_metadata(&self.output).is_err() {
+            fs::rename(&self.dir, &self.output).with_context(|| {
+                format!("could not move the new site into {}", self.output.display())
             })?;
+            self.committed = true;
+            return Ok(());
         }
+        let swapped = exchange(&self.dir, &self.output).with_context(|| {
+            format!("could not swap the new site into {}", self.output.display())
+        })?;
+        if swapped {
+            self.committed = true;
+            // The staging folder's name now holds the old site.
+            self.keep_as_previous(&self.dir);
+            return Ok(());
+        }
+        self.swap_in_two_steps()?;
+        self.committed = true;
+        Ok(())
+    }
+
+    /// Where the system cannot swap two folders in one step: the old site is moved aside,
+    /// then the new one in, and the old one put back if that fails. A build killed
+    /// between the two leaves the old site aside, and the next build puts a site back.
+    fn swap_in_two_steps(&self) -> Result<()> {
+        match owner(&self.previous) {
+            Owner::Nothing => {}
+            // Another build's, kept since this one started.
+            Owner::Waymark => fs::remove_dir_all(&self.previous)
+                .with_context(|| format!("could not remove {}", self.previous.display()))?,
+            _ => refuse_foreign_previous(&self.previous)?,
+        }
+        fs::rename(&self.output, &self.previous).with_context(|| {
+            format!(
+                "could not move the old site {} aside",
+                self.output.display()
+            )
+        })?;
         if let Err(e) = fs::rename(&self.dir, &self.output) {
-            if had_old {
-                fs::rename(&self.previous, &self.output).ok();
-            }
+            fs::rename(&self.previous, &self.output).ok();
             return Err(e).with_context(|| {
                 format!("could not move the new site into {}", self.output.display())
             });
         }
-        self.committed = true;
         Ok(())
     }
+
+    /// Keeps the old site, now at `old`, for the next build; or removes it when another
+    /// build has kept one since this one started.
+    fn keep_as_previous(&self, old: &Path) {
+        let kept =
+            owner(&self.previous) == Owner::Nothing && fs::rename(old, &self.previous).is_ok();
+        if !kept {
+            fs::remove_dir_all(old).ok();
+        }
+    }
+}
+
+/// Moves the previous site to `dir`, to be rewritten. A rename is atomic: of two builds
+/// at once, only one takes it. What was moved is checked again, in case a link was put
+/// there since it was checked.
+fn take_previous(previous: &Path, dir: &Path) -> Result<bool> {
+    if fs::rename(previous, dir).is_err() {
+        return Ok(false);
+    }
+    if owner(dir) == Owner::Waymark {
+        return Ok(true);
+    }
+    fs::rename(dir, previous).ok();
+    refuse_foreign_previous(previous)?;
+    bail!(
+        "Refusing to build: {} changed while Waymark was taking it over. Build again.",
+        previous.display()
+    )
+}
+
+/// Swaps two folders in one step, so that each path holds one or the other at every
+/// moment. `Ok(false)` where the system or the file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt as _;
+    let c_path =
+        |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(|_| io::ErrorKind::InvalidInput);
+    let (a, b) = (c_path(a)?, c_path(b)?);
+    // SAFETY: both paths are NUL-terminated and outlive the call. The system call itself,
+    // because glibc's renameat2 came only in 2.28.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        return Ok(true);
+    }
+    let error = io::Error::last_os_error();
+    // Old kernels, file systems without the flag, and sandboxes that forbid the call.
+    match error.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP | libc::EPERM) => Ok(false),
+        _ => Err(error),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 /// A build's pages, written as they are rendered, in order.
@@ -480,8 +652,9 @@ impl Drop for Staging {
             return;
         }
         let reused = self.written.is_some();
-        let kept =
-            reused && !self.previous.exists() && fs::rename(&self.dir, &self.previous).is_ok();
+        let kept = reused
+            && owner(&self.previous) == Owner::Nothing
+            && fs::rename(&self.dir, &self.previous).is_ok();
         if !kept {
             fs::remove_dir_all(&self.dir).ok();
         }
@@ -605,6 +778,7 @@ mod tests {
         let out = dir.path().join("public");
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("index.html"), "old").unwrap();
+        fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
         {
             let staging = Staging::new(&out).unwrap();
             staging.write("index.html", b"new").unwrap();
@@ -652,11 +826,13 @@ mod tests {
         );
     }
 
+    /// Every file and folder under `dir` but the marker, which every build writes.
     fn files_in(dir: &Path) -> Vec<(String, String)> {
         let mut found: Vec<(String, String)> = walkdir::WalkDir::new(dir)
             .min_depth(1)
             .into_iter()
             .map(|e| e.unwrap())
+            .filter(|e| e.file_name() != MARKER)
             .map(|e| {
                 let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
                 let text = fs::read_to_string(e.path()).unwrap_or_else(|_| "(folder)".into());
@@ -715,5 +891,152 @@ mod tests {
             fs::read_to_string(previous.join("index.html")).unwrap(),
             "2"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_an_empty_folder_or_one_waymark_made_is_waymarks() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        let folder = |name: &str, files: &[&str]| {
+            fs::create_dir_all(at(name)).unwrap();
+            for file in files {
+                fs::write(at(name).join(file), "x").unwrap();
+            }
+        };
+        folder("empty", &[]);
+        folder("marked", &[MARKER]);
+        folder("older", &OLDER_BUILD);
+        folder("council", &["index.html", "important.txt"]);
+        folder("almost", &["index.html", "404.html"]);
+        fs::write(at("file"), "x").unwrap();
+        std::os::unix::fs::symlink(at("marked"), at("link")).unwrap();
+        assert_eq!(owner(&at("missing")), Owner::Nothing);
+        assert_eq!(owner(&at("empty")), Owner::Waymark);
+        assert_eq!(owner(&at("marked")), Owner::Waymark);
+        assert_eq!(owner(&at("older")), Owner::Waymark);
+        assert_eq!(owner(&at("council")), Owner::Someone);
+        assert_eq!(owner(&at("almost")), Owner::Someone);
+        assert_eq!(owner(&at("file")), Owner::File);
+        assert_eq!(
+            owner(&at("link")),
+            Owner::Link,
+            "a link to Waymark's folder is a link"
+        );
+    }
+
+    #[test]
+    fn every_build_marks_its_output_as_waymarks() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "1")]);
+        build(&out, &[("index.html", "2")]);
+        build(&out, &[("index.html", "3")]);
+        let marker = fs::read_to_string(out.join(MARKER)).unwrap();
+        assert!(
+            marker.starts_with("This folder was made by Waymark"),
+            "{marker}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_where_the_previous_site_is_kept_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "1")]);
+        let theirs = dir.path().join("theirs");
+        fs::create_dir_all(theirs.join("photos")).unwrap();
+        fs::write(theirs.join("important.txt"), "keep me").unwrap();
+        fs::write(theirs.join(MARKER), "even with a marker").unwrap();
+        let link = dir.path().join(".public.waymark-previous");
+        std::os::unix::fs::symlink(&theirs, &link).unwrap();
+        let Err(refused) = Staging::new(&out) else {
+            panic!("a build over a planted link was allowed");
+        };
+        assert!(refused.to_string().contains("is a link"), "{refused}");
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            files_in(&theirs),
+            vec![
+                ("important.txt".to_string(), "keep me".to_string()),
+                ("photos".into(), "(folder)".into()),
+            ]
+        );
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn exchange_swaps_two_folders_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("index.html"), "a").unwrap();
+        fs::write(b.join("index.html"), "b").unwrap();
+        assert!(exchange(&a, &b).unwrap(), "tmp's file system can exchange");
+        assert_eq!(fs::read_to_string(a.join("index.html")).unwrap(), "b");
+        assert_eq!(fs::read_to_string(b.join("index.html")).unwrap(), "a");
+    }
+
+    /// Builds one after another while a reader looks at the output all the time: the
+    /// output must hold a whole site at every moment of every swap.
+    #[test]
+    fn the_output_holds_a_site_at_every_moment_of_the_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "0")]);
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let looking = std::sync::Barrier::new(2);
+        let missed = std::thread::scope(|scope| {
+            let reader = scope.spawn(|| {
+                let mut missed = 0;
+                looking.wait();
+                while !done.load(Ordering::Relaxed) {
+                    if fs::metadata(out.join("index.html")).is_err() {
+                        missed += 1;
+                    }
+                }
+                missed
+            });
+            looking.wait();
+            // For a second, so that the reader runs beside the builds on a busy machine.
+            let start = std::time::Instant::now();
+            let mut n = 0;
+            while n < 300 || start.elapsed().as_secs_f32() < 1.0 {
+                n += 1;
+                build(&out, &[("index.html", &n.to_string())]);
+            }
+            done.store(true, Ordering::Relaxed);
+            reader.join().unwrap()
+        });
+        assert_eq!(missed, 0, "times the output had no site");
+    }
+
+    #[test]
+    fn where_folders_cannot_be_exchanged_the_old_site_is_moved_aside_then_the_new_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "1")]);
+        build(&out, &[("index.html", "2")]);
+        let mut staging = Staging::new(&out).unwrap();
+        staging.write("index.html", b"3").unwrap();
+        staging.remove_stale().unwrap();
+        staging.swap_in_two_steps().unwrap();
+        staging.committed = true;
+        assert_eq!(
+            files_in(&out),
+            vec![("index.html".to_string(), "3".to_string())]
+        );
+        let previous = dir.path().join(".public.waymark-previous");
+        assert_eq!(
+            fs::read_to_string(previous.join("index.html")).unwrap(),
+            "2"
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

@@ -720,8 +720,9 @@ fn a_folder_waymark_did_not_make_is_not_replaced() {
     ]);
     run.expect(1, &[]);
     assert!(
-        run.stderr
-            .contains("that folder holds files Waymark did not make (it has no index.html)"),
+        run.stderr.contains(
+            "that folder holds files Waymark did not make, and building replaces the folder whole"
+        ),
         "{}",
         run.stderr
     );

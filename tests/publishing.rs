@@ -798,3 +798,72 @@ fn every_internal_link_resolves_from_disk_with_relative_links() {
     let script = site.read("search-index.js");
     assert!(script.contains("\"plans/recovery/actions/1-2/index.html\""));
 }
+
+#[test]
+fn a_folder_of_the_councils_own_files_is_refused_and_left_as_it_was() {
+    let site = common::copy_of("basic");
+    let parent = tempfile::tempdir().unwrap();
+    let www = parent.path().join("www");
+    std::fs::create_dir_all(www.join("photos")).unwrap();
+    std::fs::write(www.join("index.html"), "<h1>Council</h1>").unwrap();
+    std::fs::write(www.join("important.txt"), "keep me").unwrap();
+    std::fs::write(www.join("photos/town-hall.jpg"), [0xff, 0xd8]).unwrap();
+    let before = common::snapshot(parent.path());
+    for _ in 0..2 {
+        let run = common::waymark(site.path(), &["build", "--output", www.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success());
+        assert!(
+            stderr.contains(&format!(
+                "Refusing to write the site to {}: that folder holds files Waymark did not make",
+                www.display()
+            )) && stderr.contains("Nothing was moved or deleted."),
+            "{stderr}"
+        );
+        assert_eq!(common::snapshot(parent.path()), before);
+    }
+}
+
+#[test]
+fn a_link_planted_where_the_previous_site_is_kept_is_refused_and_its_target_untouched() {
+    let site = common::copy_of("basic");
+    let parent = tempfile::tempdir().unwrap();
+    let www = parent.path().join("www");
+    let theirs = tempfile::tempdir().unwrap();
+    std::fs::write(theirs.path().join("important.txt"), "keep me").unwrap();
+    std::os::unix::fs::symlink(theirs.path(), parent.path().join(".www.waymark-previous")).unwrap();
+    let before = common::snapshot(theirs.path());
+    let run = common::waymark(site.path(), &["build", "--output", www.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "{stderr}");
+    assert!(stderr.contains("is a link"), "{stderr}");
+    assert_eq!(common::snapshot(theirs.path()), before);
+}
+
+#[test]
+fn a_second_build_replaces_the_output_waymark_made() {
+    let site = common::copy_of("basic");
+    let out = site.path().join("public");
+    let run = || {
+        let run = common::waymark(site.path(), &["build"]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
+    run();
+    let marker = std::fs::read_to_string(out.join(".waymark-output")).unwrap();
+    assert!(
+        marker.starts_with("This folder was made by Waymark"),
+        "{marker}"
+    );
+    std::fs::remove_file(
+        site.path()
+            .join("content/reports/2020-06-26-audit-committee.md"),
+    )
+    .unwrap();
+    run();
+    assert!(!out.join("reports/2020-06-26-audit-committee").exists());
+    assert!(out.join(".waymark-output").is_file());
+}
