@@ -11,6 +11,7 @@ use anyhow::{bail, Context as _, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::plain_text::shorten;
 use crate::routes::slugify;
 use crate::scaffold::{self, StatusName};
 use crate::yaml;
@@ -176,18 +177,37 @@ impl Field {
 struct Row {
     number: usize,
     cells: Vec<String>,
+    /// The columns whose cell holds a formula but no saved value (workbooks only).
+    unsaved: Vec<usize>,
 }
+
+/// What kind of file the rows came from: a CSV file can hold a formula's text where a
+/// workbook holds the value the formula gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Csv,
+    Workbook,
+}
+
+/// What a spreadsheet reads as the start of a formula, once a cell's outer space is gone
+/// (`-` is left out: trackers start bullet points and negative numbers with it).
+const FORMULA_STARTS: [char; 3] = ['=', '+', '@'];
 
 /// Reads the spreadsheet, maps it onto the plan, and writes the area file.
 pub fn import(options: &ImportOptions) -> Result<Imported> {
     let plan_dir = scaffold::plan_dir(&options.root, &options.plan)?;
     let statuses = scaffold::plan_statuses(&options.root, &options.plan)?;
     let aliases = status_aliases(&statuses, &options.statuses, &options.plan)?;
-    let rows = read_rows(&options.file, options.sheet.as_deref())?;
+    let (rows, source) = read_rows(&options.file, options.sheet.as_deref())?;
     let target = target(options, &plan_dir)?;
     let mut problems = Vec::new();
     let (header, columns) = header_row(&rows, &mut problems)?;
-    let grouped = group(&rows[header + 1..], &columns, &mut problems);
+    let sheet = Sheet {
+        header: &rows[header],
+        columns: &columns,
+        source,
+    };
+    let grouped = group(&rows[header + 1..], &sheet, &mut problems);
     let area = area(&target, grouped, &aliases, &statuses, &mut problems);
     let text = render(options, &area)?;
     write(&options.root.join(&target.path), &text, options.force)?;
@@ -288,15 +308,17 @@ fn file_title(file: &Path) -> String {
     stem.replace(['_', '-'], " ").trim().to_string()
 }
 
-fn read_rows(file: &Path, sheet: Option<&str>) -> Result<Vec<Row>> {
+fn read_rows(file: &Path, sheet: Option<&str>) -> Result<(Vec<Row>, Source)> {
     let ext = file
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     match ext.as_str() {
-        "csv" => read_csv(file),
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(file, sheet),
+        "csv" => Ok((read_csv(file)?, Source::Csv)),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+            Ok((read_workbook(file, sheet)?, Source::Workbook))
+        }
         _ => bail!(
             "{} is not a spreadsheet Waymark can read: save it as .xlsx or .csv and import that.",
             file.display()
@@ -321,6 +343,7 @@ fn read_csv(file: &Path) -> Result<Vec<Row>> {
         rows.push(Row {
             number: i + 1,
             cells: record.iter().map(clean).collect(),
+            unsaved: Vec::new(),
         });
     }
     Ok(rows)
@@ -346,20 +369,52 @@ fn read_workbook(file: &Path, sheet: Option<&str>) -> Result<Vec<Row>> {
     let range = book
         .worksheet_range(&name)
         .with_context(|| format!("could not read the sheet `{name}` of {}", file.display()))?;
+    // The range holds each formula's saved value, never the formula. The formulas are read
+    // only to report those with no saved value; a sheet whose formulas cannot be read still
+    // imports its values.
+    let formulas = book.worksheet_formula(&name).ok();
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let pad = vec![String::new(); first_col as usize];
     Ok(range
         .rows()
         .enumerate()
-        .map(|(i, cells)| Row {
-            number: first_row as usize + i + 1,
-            cells: pad
+        .map(|(i, cells)| {
+            let cells: Vec<String> = pad
                 .iter()
                 .cloned()
                 .chain(cells.iter().map(cell_text))
-                .collect(),
+                .collect();
+            let row = first_row + i as u32;
+            Row {
+                number: row as usize + 1,
+                unsaved: formulas
+                    .as_ref()
+                    .map(|f| unsaved_formulas(f, row, &cells))
+                    .unwrap_or_default(),
+                cells,
+            }
         })
         .collect())
+}
+
+/// The columns of `row` whose cell holds a formula but no value: the file was saved by a
+/// program that does not calculate, or the formula gives nothing there.
+fn unsaved_formulas(formulas: &calamine::Range<String>, row: u32, cells: &[String]) -> Vec<usize> {
+    let (Some((top, left)), Some((bottom, right))) = (formulas.start(), formulas.end()) else {
+        return Vec::new();
+    };
+    if !(top..=bottom).contains(&row) {
+        return Vec::new();
+    }
+    (left..=right)
+        .filter(|&col| {
+            formulas
+                .get_value((row, col))
+                .is_some_and(|f| !f.is_empty())
+        })
+        .map(|col| col as usize)
+        .filter(|&col| cells.get(col).is_none_or(String::is_empty))
+        .collect()
 }
 
 /// A cell as the tracker shows it. Dates become year-month-day, which Waymark reads.
@@ -447,19 +502,58 @@ fn column_letter(mut index: usize) -> String {
     String::from_utf8_lossy(&name).into_owned()
 }
 
+/// Reports the row's mapped cells that a spreadsheet would run as a formula (they are
+/// imported as text, as written) and those holding a formula with no saved value.
+fn check_formulas(row: &Row, sheet: &Sheet, problems: &mut Vec<Problem>) {
+    for &(col, _) in sheet.columns {
+        let cell = row.cells.get(col).map_or("", String::as_str);
+        let about = format!(
+            "column {} (\"{}\")",
+            column_letter(col),
+            sheet.header.cells.get(col).map_or("", String::as_str)
+        );
+        let message = if row.unsaved.contains(&col) {
+            format!("{about} holds a formula but no saved value, so it was imported empty. If the tracker shows something in that cell, open the tracker in Excel and save it (Excel saves each formula's value with it), then import it again.")
+        } else if let Some(start) = cell.chars().next().filter(|c| FORMULA_STARTS.contains(c)) {
+            let hint = match sheet.source {
+                Source::Csv => " If the tracker shows something else in that cell, this file holds the formula rather than its value: import the tracker's .xlsx file, or save it again from Excel as \"CSV UTF-8\", which holds values.",
+                Source::Workbook => "",
+            };
+            format!(
+                "{about} begins with \"{start}\", as a spreadsheet formula does, so it was imported as text, exactly as written: {}.{hint} If that is what readers should see, leave it; if not, change it in the file written.",
+                shorten(cell.lines().next().unwrap_or(""), 60)
+            )
+        } else {
+            continue;
+        };
+        problems.push(Problem {
+            row: row.number,
+            message,
+        });
+    }
+}
+
 /// One action as read from its row.
 struct Read {
     row: usize,
     values: HashMap<Field, String>,
 }
 
+/// The sheet's header row and mapped columns, and what kind of file it came from.
+struct Sheet<'a> {
+    header: &'a Row,
+    columns: &'a Columns,
+    source: Source,
+}
+
 /// Rows grouped by outcome, outcomes in the order they first appear. A row with no
 /// outcome continues the one above it, as merged cells in a tracker read.
-fn group(rows: &[Row], columns: &Columns, problems: &mut Vec<Problem>) -> Vec<(String, Vec<Read>)> {
+fn group(rows: &[Row], sheet: &Sheet, problems: &mut Vec<Problem>) -> Vec<(String, Vec<Read>)> {
     let mut groups: Vec<(String, Vec<Read>)> = Vec::new();
     let mut current: Option<String> = None;
     for row in rows {
-        let mut values: HashMap<Field, String> = columns
+        let mut values: HashMap<Field, String> = sheet
+            .columns
             .iter()
             .filter_map(|(i, f)| {
                 row.cells
@@ -471,6 +565,7 @@ fn group(rows: &[Row], columns: &Columns, problems: &mut Vec<Problem>) -> Vec<(S
         if values.is_empty() {
             continue;
         }
+        check_formulas(row, sheet, problems);
         if let Some(outcome) = values.remove(&Field::Outcome) {
             current = Some(outcome);
         }

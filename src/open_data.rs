@@ -233,18 +233,49 @@ fn records<'a>(site: &'a Site, plan: &'a Plan) -> impl Iterator<Item = ActionJso
 }
 
 /// The plan's actions as CSV: CRLF line ends and quoting as RFC 4180 asks, no byte-order mark.
+/// Each cell is made safe to open in a spreadsheet ([`spreadsheet_text`]); the JSON is exact.
 pub fn actions_csv(site: &Site, plan: &Plan) -> anyhow::Result<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
+    writer.write_record(ACTION_FIELDS.iter().map(|f| f.name))?;
     for row in records(site, plan) {
-        writer.serialize(row.record)?;
-    }
-    if plan.actions().next().is_none() {
-        // With no rows, serde never writes the header; a reader still needs one.
-        writer.write_record(ACTION_FIELDS.iter().map(|f| f.name))?;
+        writer.write_record(csv_cells(&row.record)?)?;
     }
     Ok(writer.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// A record's cells in the order of [`ACTION_FIELDS`], each as a spreadsheet will read it.
+/// Made from the record's serialised fields, so that every text field is covered: none
+/// can be added and forgotten.
+fn csv_cells(record: &ActionRecord) -> anyhow::Result<Vec<String>> {
+    use serde_json::Value;
+    let Value::Object(fields) = serde_json::to_value(record)? else {
+        anyhow::bail!("an action record is not a set of fields");
+    };
+    Ok(ACTION_FIELDS
+        .iter()
+        .map(|f| match fields.get(f.name) {
+            Some(Value::String(s)) => spreadsheet_text(s),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        })
+        .collect())
+}
+
+/// The characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"):
+/// some programs skip a leading tab or carriage return and read the formula behind it.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// `text` with a `'` before it when it begins as a formula does, so that spreadsheets show
+/// it as text and run nothing; the rest is kept as it is, so it still reads as written.
+/// A negative number or a line starting `- ` gets the `'` too: the open data page says so.
+pub fn spreadsheet_text(text: &str) -> String {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 #[derive(Serialize)]
@@ -399,4 +430,89 @@ pub fn files(site: &Site) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     }
     out.push((INSPECTIONS_JSON_PATH.to_string(), inspections_json(site)?));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_begin_as_formulas_get_a_quote_and_keep_their_text() {
+        for text in [
+            "=HYPERLINK(\"http://evil.example\",\"click\")",
+            "+cmd|' /C calc'!A0",
+            "-5",
+            "- first point",
+            "@SUM(A1)",
+            "\t=1+1",
+            "\r=1+1",
+        ] {
+            assert_eq!(spreadsheet_text(text), format!("'{text}"), "{text:?}");
+        }
+        for text in [
+            "",
+            "Head of Service",
+            "1.1",
+            "2023-04-30",
+            "a=b",
+            " =1",
+            "'quoted'",
+        ] {
+            assert_eq!(spreadsheet_text(text), text, "{text:?}");
+        }
+    }
+
+    fn record() -> ActionRecord<'static> {
+        let some = || Some("=1".to_string());
+        ActionRecord {
+            plan: "=1",
+            as_at: "=1".into(),
+            area_number: 1,
+            area_title: "=1",
+            outcome: "=1".into(),
+            id: "=1",
+            action: "=1".into(),
+            responsible: Some("=1"),
+            due_date: some(),
+            due_as_written: Some("=1"),
+            status: Some("=1"),
+            status_label: Some("=1"),
+            source_status: Some("=1"),
+            complete: false,
+            overdue: true,
+            revised_due: some(),
+            delay_reason: some(),
+            delay_mitigation: some(),
+            progress: some(),
+            impact: some(),
+            last_update: some(),
+            url: "=1".into(),
+        }
+    }
+
+    #[test]
+    fn every_field_of_a_record_is_a_column_and_every_text_cell_is_made_safe() {
+        let serde_json::Value::Object(fields) = serde_json::to_value(record()).unwrap() else {
+            panic!("a record serialises to fields");
+        };
+        let mut columns: Vec<&str> = ACTION_FIELDS.iter().map(|f| f.name).collect();
+        let mut keys: Vec<&str> = fields.keys().map(String::as_str).collect();
+        columns.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(
+            keys, columns,
+            "a field missing from ACTION_FIELDS would be lost"
+        );
+        let cells = csv_cells(&record()).unwrap();
+        let at = |name: &str| &cells[ACTION_FIELDS.iter().position(|f| f.name == name).unwrap()];
+        assert_eq!(at("area_number"), "1");
+        assert_eq!(at("complete"), "false");
+        assert_eq!(at("overdue"), "true");
+        for f in ACTION_FIELDS
+            .iter()
+            .filter(|f| !["area_number", "complete", "overdue"].contains(&f.name))
+        {
+            assert_eq!(at(f.name), "'=1", "{}", f.name);
+        }
+    }
 }

@@ -468,3 +468,99 @@ fn building_again_gives_exactly_what_a_fresh_build_gives() {
     assert_eq!(common::snapshot(&public), common::snapshot(&fresh_out));
     assert!(root.join(".public.waymark-previous/index.html").is_file());
 }
+
+/// The basic fixture with actions written to be run by a spreadsheet that opens the CSV.
+fn basic_with_formulas() -> tempfile::TempDir {
+    let dir = common::copy_of("basic");
+    let area = dir.path().join("content/plans/demo/01-front-door.yaml");
+    let text = std::fs::read_to_string(&area).unwrap();
+    let text = [
+        (
+            "action: Recruit 8 social workers",
+            r#"action: '=HYPERLINK("http://evil.example","click")'"#,
+        ),
+        (
+            "responsible: Head of Service",
+            r#"responsible: "+cmd|' /C calc'!A0""#,
+        ),
+        (
+            "action: Review the consultation line",
+            r#"action: "\t=1+1""#,
+        ),
+        (
+            "responsible: Service Manager",
+            r#"responsible: "\r@SUM(A1)""#,
+        ),
+        ("action: Weekly audits of decisions", "action: \"-5\""),
+    ]
+    .iter()
+    .fold(text, |t, (from, to)| {
+        assert!(t.contains(from), "{from}");
+        t.replacen(from, to, 1)
+    });
+    std::fs::write(&area, text).unwrap();
+    dir
+}
+
+#[test]
+fn open_data_csv_cells_that_a_spreadsheet_would_run_are_marked_as_text_and_json_is_exact() {
+    let dir = basic_with_formulas();
+    let site = build(dir.path(), Links::Rooted);
+    let csv_text = std::fs::read_to_string(site.out().join("data/demo-actions.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.out().join("data/demo-actions.json")).unwrap(),
+    )
+    .unwrap();
+    let actions = json["actions"].as_array().unwrap();
+    assert_eq!(rows.len(), actions.len());
+
+    let cell = |id: &str, name: &str| {
+        let row = rows.iter().find(|r| &r[5] == id).unwrap();
+        let at = header.iter().position(|h| h == name).unwrap();
+        row[at].to_string()
+    };
+    let exact = |id: &str, name: &str| {
+        let action = actions.iter().find(|a| a["id"] == id).unwrap();
+        action[name].as_str().unwrap().to_string()
+    };
+    let formula = r#"=HYPERLINK("http://evil.example","click")"#;
+    assert_eq!(cell("1.1", "action"), format!("'{formula}"));
+    assert_eq!(exact("1.1", "action"), formula);
+    assert_eq!(cell("1.1", "responsible"), "'+cmd|' /C calc'!A0");
+    assert_eq!(exact("1.1", "responsible"), "+cmd|' /C calc'!A0");
+    // The tab and carriage return are trimmed as any outer space is, before the check:
+    // what follows them is marked as text.
+    assert_eq!(cell("1.2", "action"), "'=1+1");
+    assert_eq!(exact("1.2", "action"), "=1+1");
+    assert_eq!(cell("1.3", "responsible"), "'@SUM(A1)");
+    assert_eq!(cell("1.4", "action"), "'-5");
+    assert_eq!(exact("1.4", "action"), "-5");
+    assert_eq!(cell("1.5", "action"), "Policy on repeat contacts");
+
+    // Every cell of every row: as the JSON has it, or that with the quote before it.
+    let starts = ['=', '+', '-', '@', '\t', '\r'];
+    for (row, action) in rows.iter().zip(actions) {
+        for (name, cell) in header.iter().zip(row.iter()) {
+            assert!(!cell.starts_with(starts), "{name}: {cell:?}");
+            let want = match &action[name] {
+                serde_json::Value::String(s) if s.starts_with(starts) => format!("'{s}"),
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            assert_eq!(cell, want, "{name}");
+        }
+    }
+
+    let data = site.page("/data/");
+    assert_eq!(
+        data.one("#csv-text").text().collect::<String>(),
+        "In the CSV files, a cell that begins with =, +, - or @, a tab or a carriage return \
+         has an apostrophe (') added before its text, so that spreadsheets show it as text \
+         and do not run it as a formula. Every such cell gets one, even a negative number or \
+         a line that starts with a dash. The JSON files hold the exact text, with nothing added."
+    );
+}

@@ -7,7 +7,7 @@ use common::{copy_dir, waymark};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 use waymark::import::{import, ImportOptions, Problem};
 
 fn fixtures() -> PathBuf {
@@ -342,4 +342,131 @@ fn unreadable_input_is_refused_with_the_fix() {
         .unwrap()
         .count();
     assert_eq!(files, 3, "nothing was written");
+}
+
+/// Problems on `row` whose message starts `column <col> ("<header>") <rest>`.
+fn about<'a>(problems: &'a [Problem], row: usize, cell: &str) -> Vec<&'a str> {
+    problems
+        .iter()
+        .filter(|p| p.row == row && p.message.starts_with(cell))
+        .map(|p| p.message.as_str())
+        .collect()
+}
+
+#[test]
+fn csv_cells_a_spreadsheet_would_run_are_imported_as_text_with_a_warning() {
+    let dir = site();
+    let root = dir.path();
+    let file = root.join("tracker.csv");
+    std::fs::write(
+        &file,
+        "Outcome,Action,Responsible,Progress\r\n\
+         Children are safe.,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",+cmd|' /C calc'!A0,- first point\r\n\
+         ,\"\t=1+1\",@Sam,-5 posts\r\n\
+         ,Plain action,Head of Service,Fine\r\n",
+    )
+    .unwrap();
+    let done = import(&options(root, file)).unwrap();
+    let written = std::fs::read_to_string(root.join(&done.path)).unwrap();
+    assert_eq!(done.actions, 3, "{written}");
+    for text in [
+        r#"=HYPERLINK("http://evil.example","click")"#,
+        "+cmd|' /C calc'!A0",
+        "=1+1",
+        "@Sam",
+        "- first point",
+        "-5 posts",
+    ] {
+        let yaml = serde_yaml::to_string(text).unwrap();
+        assert!(written.contains(yaml.trim_end()), "{text}:\n{written}");
+    }
+    let problems = &done.problems;
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    let action = about(problems, 2, "column B (\"Action\") begins with \"=\"");
+    assert_eq!(action.len(), 1, "{problems:#?}");
+    assert!(
+        action[0].contains(
+            r#"imported as text, exactly as written: =HYPERLINK("http://evil.example","click")."#
+        ),
+        "{}",
+        action[0]
+    );
+    assert!(
+        action[0].contains("this file holds the formula rather than its value: import the tracker's .xlsx file, or save it again from Excel as \"CSV UTF-8\""),
+        "{}",
+        action[0]
+    );
+    assert_eq!(
+        about(problems, 2, "column C (\"Responsible\") begins with \"+\"").len(),
+        1
+    );
+    // The tab is trimmed as outer space is; the check sees what is left.
+    assert_eq!(
+        about(problems, 3, "column B (\"Action\") begins with \"=\"").len(),
+        1
+    );
+    assert_eq!(
+        about(problems, 3, "column C (\"Responsible\") begins with \"@\"").len(),
+        1
+    );
+    check(root);
+}
+
+#[test]
+fn xlsx_formulas_give_their_saved_values_and_a_formula_with_none_is_reported() {
+    let dir = site();
+    let root = dir.path();
+    let file = root.join("tracker.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, header) in ["Outcome", "Action", "Responsible"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *header).unwrap();
+    }
+    sheet.write_string(1, 0, "Children are safe.").unwrap();
+    sheet
+        .write_formula(
+            1,
+            1,
+            Formula::new(r#"=HYPERLINK("http://evil.example","Audit the front door")"#)
+                .set_result("Audit the front door"),
+        )
+        .unwrap();
+    sheet.write_string(1, 2, "Head of Service").unwrap();
+    sheet
+        .write_string(2, 1, "Review the consultation line")
+        .unwrap();
+    // As a program that does not calculate saves a formula: with an empty value.
+    sheet.set_formula_result_default("");
+    sheet.write_formula(2, 2, "=B1").unwrap();
+    sheet.write_string(3, 1, "=1+1 as typed text").unwrap();
+    book.save(&file).unwrap();
+
+    let done = import(&options(root, file)).unwrap();
+    let written = std::fs::read_to_string(root.join(&done.path)).unwrap();
+    assert_eq!(done.actions, 3, "{written}");
+    assert!(
+        written.contains("action: Audit the front door\n"),
+        "{written}"
+    );
+    assert!(!written.contains("HYPERLINK"), "{written}");
+    assert!(!written.contains("B1"), "{written}");
+    assert!(
+        written.contains("action: =1+1 as typed text\n"),
+        "{written}"
+    );
+
+    let problems = &done.problems;
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert_eq!(
+        about(problems, 3, "column C (\"Responsible\") holds a formula but no saved value, so it was imported empty. If the tracker shows something in that cell, open the tracker in Excel and save it"),
+        [problems[0].message.as_str()]
+    );
+    let typed = about(problems, 4, "column B (\"Action\") begins with \"=\"");
+    assert_eq!(typed.len(), 1, "{problems:#?}");
+    assert!(
+        !typed[0].contains("CSV"),
+        "a workbook holds values: {}",
+        typed[0]
+    );
+    check(root);
 }
