@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Kind, Severity};
 use crate::memo::{From, Rendered};
 use crate::model::{Html, ROOT};
 use crate::routes::Routes;
@@ -21,6 +21,8 @@ pub struct Problem {
     pub span: Range<usize>,
     pub message: String,
     pub help: String,
+    /// Markdown's problems can come by the thousand in one file: the kind lets the report fold them.
+    pub kind: Kind,
 }
 
 /// What the Markdown sits in: the file it came from (for relative links) and the site's routes.
@@ -235,6 +237,7 @@ fn rewrite_link<'a>(
             span: span.clone(),
             message: format!("This link uses `{scheme}:`, which is not safe on a public website, so it has been removed."),
             help: "Link to a web page (https://...), an email address (mailto:...) or another content file.".into(),
+            kind: Kind::UnsafeLink,
         });
         return CowStr::from("#");
     }
@@ -284,6 +287,7 @@ fn missing_link(target: &str, span: &Range<usize>) -> Problem {
         span: span.clone(),
         message: format!("This links to `{target}`, but there is no such page or content file."),
         help: "Check the spelling and the folder. Links to other content files are written relative to this file, for example `../reports/2020-06-26-audit-committee.md`.".into(),
+        kind: Kind::MissingLink,
     }
 }
 
@@ -339,6 +343,7 @@ fn unsafe_html(chunk: &str, markdown: &str, span: &Range<usize>) -> Option<Probl
         span: base + at..base + end,
         message: format!("This HTML contains {found}, which has been removed from the page."),
         help: "Write the content in Markdown instead. Scripts, frames, event handlers and styles are never published, so that the site stays safe and readable.".into(),
+        kind: Kind::UnsafeHtml,
     })
 }
 
