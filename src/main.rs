@@ -313,17 +313,14 @@ fn build(site: &SiteArgs, options: &BuildOptions) -> anyhow::Result<ExitCode> {
 
 /// Prints the diagnostics and decides the exit status: 1 for errors (or warnings with --strict).
 fn report(args: &SiteArgs, outcome: &Outcome, show_info: bool) -> ExitCode {
-    let shown: waymark::Diagnostics = outcome
+    let shown = outcome
         .diagnostics
         .iter()
-        .filter(|d| show_info || d.severity != Severity::Info)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
+        .filter(|d| show_info || d.severity != Severity::Info);
     let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     eprint!(
         "{}",
-        waymark::diagnostics::Printer::new(&args.root).render(&shown, colour)
+        waymark::diagnostics::Printer::new(&args.root).render(shown, colour)
     );
     let errors = outcome.diagnostics.count(Severity::Error);
     let warnings = outcome.diagnostics.count(Severity::Warning);
@@ -345,7 +342,7 @@ fn report(args: &SiteArgs, outcome: &Outcome, show_info: bool) -> ExitCode {
 fn summary(errors: usize, warnings: usize, notes: usize, strict: bool) -> String {
     let count = |n: usize, word: &str| match n {
         1 => format!("1 {word}"),
-        n => format!("{n} {word}s"),
+        n => format!("{} {word}s", waymark::diagnostics::thousands(n)),
     };
     let mut counts = vec![count(errors, "error"), count(warnings, "warning")];
     if notes > 0 {

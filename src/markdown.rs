@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Kind, Severity};
 use crate::kept::Kept;
 use crate::routes::Routes;
 
@@ -55,6 +55,8 @@ pub struct Problem {
     pub span: Range<usize>,
     pub message: String,
     pub help: String,
+    /// Markdown's problems can come by the thousand in one file: the kind lets the report fold them.
+    pub kind: Kind,
 }
 
 /// The site's addresses, which links in Markdown are checked against, and (serve mode)
@@ -293,6 +295,7 @@ fn rewrite_link<'a>(
             span: span.clone(),
             message: format!("This link uses `{scheme}:`, which is not safe on a public website, so it has been removed."),
             help: "Link to a web page (https://...), an email address (mailto:...) or another content file.".into(),
+            kind: Kind::UnsafeLink,
         });
         return CowStr::from("#");
     }
@@ -320,6 +323,7 @@ fn relative_link(target: &str, span: &Range<usize>) -> Problem {
         span: span.clone(),
         message: format!("This links to `{target}`, which is neither a content file nor an address Waymark can check."),
         help: "Link to another content file by its file name (for example `../reports/2024-01-15-committee-update.md`), to a page or file of this site from its top (for example `/reports/` or `/documents/plan.pdf`), or to a full web address starting `https://`.".into(),
+        kind: Kind::UncheckableLink,
     }
 }
 
@@ -354,6 +358,7 @@ fn missing_link(target: &str, span: &Range<usize>) -> Problem {
         span: span.clone(),
         message: format!("This links to `{target}`, but there is no such page or content file."),
         help: "Check the spelling and the folder. Links to other content files are written relative to this file, for example `../reports/2020-06-26-audit-committee.md`.".into(),
+        kind: Kind::MissingLink,
     }
 }
 
@@ -412,6 +417,7 @@ fn unsafe_html(chunk: &str, markdown: &str, span: &Range<usize>) -> Option<Probl
         span: base + at..base + end,
         message: format!("This HTML contains {found}, which has been removed from the page."),
         help: "Write the content in Markdown instead. Scripts, frames, event handlers and styles are never published, so that the site stays safe and readable.".into(),
+        kind: Kind::UnsafeHtml,
     })
 }
 

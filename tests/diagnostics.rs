@@ -539,6 +539,90 @@ fn raw_html_is_sanitised_with_a_warning_for_each_removal() {
     }
 }
 
+// ---------------------------------------------------------------- many problems on one line
+
+/// A copy of tests/fixtures/basic whose about page is one paragraph, on one line, of
+/// `count` links made by `link` (given each link's number).
+fn one_long_line(count: usize, link: impl Fn(usize) -> String) -> tempfile::TempDir {
+    let site = copy_of_basic();
+    let line: String = (0..count).map(|i| link(i) + " ").collect();
+    let page = format!("---\ntitle: About this site\nsummary: What this site is.\n---\n{line}\n");
+    fs::write(site.path().join("content/pages/about.md"), page).unwrap();
+    site
+}
+
+/// Asserts that a report about thousands of problems stays a few screens long, its
+/// lines a window of the long line.
+fn assert_short(run: &Run) {
+    assert!(
+        run.stderr.len() < 50_000,
+        "{} bytes of messages; the first 2,000 characters:\n{}",
+        run.stderr.len(),
+        run.stderr.chars().take(2000).collect::<String>()
+    );
+    let longest = run.stderr.lines().map(|l| l.chars().count()).max();
+    assert!(longest < Some(400), "a line of {longest:?} characters");
+}
+
+#[test]
+fn thousands_of_missing_links_on_one_line_give_a_short_report() {
+    let site = one_long_line(2000, |i| format!("[report {i}](../reports/missing-{i}.md)"));
+    let run = waymark(&["check", "--root", path_str(site.path())]);
+    assert_short(&run);
+    run.expect(
+        1,
+        &[
+            "error: This links to `../reports/missing-0.md`, but there is no such page or content file.",
+            "┌─ content/pages/about.md:5:1",
+            "error: This links to `../reports/missing-4.md`, but there is no such page or content file.",
+            "┌─ content/pages/about.md:5:145",
+            "error: and 1,995 more links to missing pages or files in this file.",
+            "┌─ content/pages/about.md:5:181",
+            "= help: Only the first 5 are listed one by one; this points at the first of the others, which all come after it in this file. Fix them the same way as the ones above, then run waymark again to check.",
+            "2,000 errors, 0 warnings, 1 note. Fix the errors, then run waymark again.",
+        ],
+    )
+    .lacks("missing-5.md`, but");
+    // The summary shows the line around the sixth link, with the caret under it.
+    let summary = run.stderr.find("error: and 1,995 more").unwrap();
+    let mut lines = run.stderr[summary..]
+        .lines()
+        .skip_while(|l| !l.starts_with("5 │"));
+    let (shown, carets) = (lines.next().unwrap(), lines.next().unwrap());
+    let link = "[report 5](../reports/missing-5.md)";
+    let column = |line: &str, at: usize| line[..at].chars().count();
+    assert_eq!(
+        shown.find(link).map(|at| column(shown, at)),
+        carets.find('^').map(|at| column(carets, at)),
+        "the caret is under the link:\n{shown}\n{carets}"
+    );
+}
+
+#[test]
+fn thousands_of_javascript_links_on_one_line_build_with_a_short_report() {
+    let site = one_long_line(2000, |i| format!("[link {i}](javascript:alert({i}))"));
+    let public = site.path().join("public");
+    let run = waymark(&["build", "--root", path_str(site.path())]);
+    assert_short(&run);
+    run.expect(
+        0,
+        &[
+            "warning: This link uses `javascript:`, which is not safe on a public website, so it has been removed.",
+            "┌─ content/pages/about.md:5:1",
+            "┌─ content/pages/about.md:5:121",
+            "warning: and 1,995 more links with addresses that are not safe on a public website (such as `javascript:`) in this file; they have been removed too.",
+            "┌─ content/pages/about.md:5:151",
+            "0 errors, 2,000 warnings. The site can be built; the warnings are worth fixing.",
+        ],
+    );
+    let page = fs::read_to_string(public.join("about/index.html")).unwrap();
+    assert!(
+        !page.contains("javascript:"),
+        "a javascript: link was published"
+    );
+    assert!(page.contains(">link 1999</a>"), "the links' text is kept");
+}
+
 // ---------------------------------------------------------------- build and the command line
 
 #[test]

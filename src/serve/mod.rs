@@ -153,7 +153,7 @@ impl Built {
 }
 
 fn problem(root: &Path, d: Diagnostic) -> Problem {
-    overlay::problems(root, &[d])
+    overlay::problems(root, [&d])
         .into_iter()
         .next()
         .unwrap_or_else(|| Problem::general("The page could not be made."))
@@ -262,10 +262,12 @@ impl Builder {
         }
         let took = started.elapsed().as_millis();
         self.print(&diagnostics);
+        // Counted before folding: the overlay sums up a long run of one kind in one line.
+        let errors = crate::diagnostics::thousands(diagnostics.count(Severity::Error));
         match &built {
             Some(b) => eprintln!("Rebuilt the site ({} pages) in {took} ms.", b.pages.len()),
-            None if current.built.is_some() => eprintln!("The site could not be rebuilt ({} problem(s)); the last good version is still served.", problems.len()),
-            None => eprintln!("The site could not be built ({} problem(s)).", problems.len()),
+            None if current.built.is_some() => eprintln!("The site could not be rebuilt ({} problem(s)); the last good version is still served.", errors),
+            None => eprintln!("The site could not be built ({} problem(s)).", errors),
         }
         shared.publish(Snapshot {
             built: built.map(Arc::new).or_else(|| current.built.clone()),
@@ -291,8 +293,11 @@ impl Builder {
         };
         let (Some(site), Some(theme), Some(assets)) = (site, theme, assets) else {
             let diagnostics = diagnostics.sorted();
-            let listed: Vec<_> = diagnostics.iter().cloned().collect();
-            return (None, overlay::problems(&self.root, &listed), diagnostics);
+            return (
+                None,
+                overlay::problems(&self.root, &diagnostics),
+                diagnostics,
+            );
         };
         let mut hasher = DefaultHasher::new();
         hasher.write_u64(self.memo.fingerprint());
@@ -318,14 +323,9 @@ impl Builder {
 
     /// Errors and warnings, as `waymark build` prints them.
     fn print(&self, diagnostics: &Diagnostics) {
-        let shown: Diagnostics = diagnostics
-            .iter()
-            .filter(|d| d.severity != Severity::Info)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into();
-        if !shown.is_empty() {
-            eprint!("{}", Printer::new(&self.root).render(&shown, self.colour));
+        let shown = || diagnostics.iter().filter(|d| d.severity != Severity::Info);
+        if shown().next().is_some() {
+            eprint!("{}", Printer::new(&self.root).render(shown(), self.colour));
         }
     }
 }

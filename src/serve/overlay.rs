@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{line_col, Diagnostic};
+use crate::diagnostics::{fold, line_col, Diagnostic};
 
 /// One problem as the overlay shows it: where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,12 +28,15 @@ impl Problem {
     }
 }
 
-/// The errors among `diagnostics`, with line and column read from the files under `root`.
-pub fn problems(root: &Path, diagnostics: &[Diagnostic]) -> Vec<Problem> {
+/// The errors among `diagnostics`, with line and column read from the files under `root`;
+/// folded as the terminal shows them, so a thousand broken links make a short list.
+pub fn problems<'a>(
+    root: &Path,
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
+) -> Vec<Problem> {
     let mut texts: BTreeMap<PathBuf, String> = BTreeMap::new();
-    diagnostics
-        .iter()
-        .filter(|d| d.is_error())
+    fold(diagnostics.into_iter().filter(|d| d.is_error()))
+        .into_iter()
         .map(|d| {
             let mut place = d.file.display().to_string();
             if let Some(span) = &d.span {

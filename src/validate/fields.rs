@@ -219,7 +219,7 @@ fn to_diagnostic(file: &Path, p: Problem, span: Option<std::ops::Range<usize>>) 
         Severity::Warning => Diagnostic::warning(file, p.message),
         Severity::Info => Diagnostic::info(file, p.message),
     };
-    d.at(span).help(p.help)
+    d.at(span).help(p.help).kind(p.kind)
 }
 
 /// Optional text: a blank value means "not recorded", the same as leaving it out.
