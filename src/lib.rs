@@ -5,30 +5,48 @@
 //! makes the pages in parallel and [`output`] swaps the finished site in whole. `serve`
 //! keeps what unchanged files made in a [`memo`] and renders pages only when asked.
 
-pub mod colour;
-pub mod dates;
+// Shared vocabulary, taken by every stage: messages and their positions, kept work,
+// timings, text and dates, colours, escaping and page addresses.
 pub mod diagnostics;
-pub mod feeds;
-pub mod figures;
-pub mod history;
-pub mod import;
 pub mod kept;
-pub mod markdown;
-pub mod memo;
-pub mod model;
-pub mod open_data;
-pub mod output;
-pub mod plain_text;
-pub mod render;
-pub mod routes;
-pub mod scaffold;
-pub mod search;
-pub mod serve;
-pub mod source;
 pub mod timings;
 pub mod utf8;
-pub mod validate;
+
+pub mod colour;
+pub mod dates;
+pub mod escape;
+pub mod routes;
+
+// Load: read the files. Parse: YAML and Markdown, kept between builds by the memo.
+pub mod source;
+
 pub mod yaml;
+
+pub mod markdown;
+
+pub mod memo;
+
+// The typed site, and the checks that make it from what was parsed.
+pub mod model;
+
+pub mod validate;
+
+// Derived from the model: figures, the history of statuses, plain text for search.
+pub mod figures;
+pub mod history;
+pub mod plain_text;
+
+// Write: the staged output folder that rendering fills and then swaps in.
+pub mod output;
+
+// Render: pages, feeds, open data and the search index.
+pub mod render;
+
+// Commands besides build.
+pub mod scaffold;
+pub mod serve;
+
+pub mod import;
 
 use std::path::{Path, PathBuf};
 
@@ -36,7 +54,7 @@ use chrono::NaiveDate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use model::Site;
-pub use render::Links;
+pub use routes::Links;
 
 /// What to build and how. `..Default::default()` gives the CLI's defaults.
 #[derive(Debug, Clone, Default)]

@@ -107,6 +107,16 @@ fn normalise(path: &Path) -> PathBuf {
     out
 }
 
+/// How addresses are written into pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Links {
+    /// From the base URL's path (`/improvement/plans/x/`): works on any web server.
+    #[default]
+    Rooted,
+    /// Relative to each page, ending in `index.html`: works from disk (file://).
+    Relative,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

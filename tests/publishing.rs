@@ -269,7 +269,7 @@ fn the_actions_csv_reads_back_as_the_content() {
     assert!(text.ends_with("\r\n"), "RFC 4180 records end in CRLF");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let expected: Vec<&str> = waymark::open_data::ACTION_FIELDS
+    let expected: Vec<&str> = waymark::render::open_data::ACTION_FIELDS
         .iter()
         .map(|f| f.name)
         .collect();
@@ -346,7 +346,7 @@ fn the_json_files_read_back_as_the_content() {
     assert_eq!(history[1]["revised_due"], "2024-04-30");
     assert_eq!(history[1]["note"], "Partners asked for another month.");
     // Every CSV column is in the JSON too.
-    for f in waymark::open_data::ACTION_FIELDS {
+    for f in waymark::render::open_data::ACTION_FIELDS {
         assert!(a13.get(f.name).is_some(), "JSON lacks {}", f.name);
     }
 
@@ -397,9 +397,9 @@ fn plan_and_area_pages_link_to_the_data_and_the_data_page_describes_every_field(
     }
     let data = site.page("data/");
     let described: BTreeSet<String> = select(&data, "table code").into_iter().collect();
-    for f in waymark::open_data::ACTION_FIELDS
+    for f in waymark::render::open_data::ACTION_FIELDS
         .iter()
-        .chain(waymark::open_data::INSPECTION_FIELDS)
+        .chain(waymark::render::open_data::INSPECTION_FIELDS)
     {
         assert!(
             described.contains(f.name),

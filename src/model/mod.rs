@@ -1,5 +1,6 @@
 //! The domain: what the content means once it has been read and checked. Plain data.
 
+pub mod addresses;
 pub mod inspection;
 pub mod plan;
 #[cfg(test)]

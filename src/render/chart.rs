@@ -5,10 +5,11 @@
 
 use serde::Serialize;
 
+use super::views::{status_class, status_tag, Tag};
 use crate::dates::DateView;
 use crate::history::{Changes, DueChange, Snapshot, StatusChange};
+use crate::model::addresses::action_url;
 use crate::model::Plan;
-use crate::render::views::{action_url, status_class, status_tag, Tag};
 
 const PLOT_TOP: f64 = 24.0;
 const PLOT_HEIGHT: f64 = 200.0;

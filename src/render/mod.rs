@@ -2,7 +2,10 @@
 //! in parallel, each page handed a typed view.
 
 pub mod chart;
+pub mod feeds;
+pub mod open_data;
 mod publishing;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -17,21 +20,13 @@ use tera::Context;
 use crate::dates::DateView;
 use crate::diagnostics::Diagnostic;
 use crate::figures;
+use crate::model::addresses::*;
 use crate::model::{Action, Inspection, Page, Plan, PriorityArea, Report, Site, ROOT};
 use crate::output::{Pages, Staging, Unwritten};
+use crate::routes::Links;
 use publishing::{data_page, search_page};
 pub use theme::Theme;
 use views::*;
-
-/// How addresses are written into pages.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Links {
-    /// From the base URL's path (`/improvement/plans/x/`): works on any web server.
-    #[default]
-    Rooted,
-    /// Relative to each page, ending in `index.html`: works from disk (file://).
-    Relative,
-}
 
 /// One page to make.
 enum Job<'a> {
@@ -213,8 +208,8 @@ pub fn assets(site: &Site, theme: &Theme) -> Result<Vec<(String, Vec<u8>)>, Diag
 /// from templates.
 pub fn publishing_files(site: &Site, links: Links) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail = |what: &str, e: anyhow::Error| Diagnostic::error(what, format!("{e:#}"));
-    let data = crate::open_data::files(site);
-    let index = crate::search::index(site, links);
+    let data = open_data::files(site);
+    let index = search::index(site, links);
     let mut files = data.map_err(|e| fail("data", e))?;
     let pages: Vec<String> = jobs(site)
         .iter()
@@ -222,12 +217,12 @@ pub fn publishing_files(site: &Site, links: Links) -> Result<Vec<(String, Vec<u8
         .map(address)
         .collect();
     files.extend(
-        crate::feeds::files(site, &pages)
+        feeds::files(site, &pages)
             .into_iter()
             .map(|(p, text)| (p, text.into_bytes())),
     );
-    let index = crate::search::script(&index).map_err(|e| fail(crate::search::INDEX_PATH, e))?;
-    files.push((crate::search::INDEX_PATH.to_string(), index.into_bytes()));
+    let index = search::script(&index).map_err(|e| fail(search::INDEX_PATH, e))?;
+    files.push((search::INDEX_PATH.to_string(), index.into_bytes()));
     Ok(files)
 }
 
@@ -245,7 +240,10 @@ fn render_job(
     chrome.insert_site_wide(&mut ctx, site, &root);
     ctx.insert("path", &path);
     // A canonical address is only useful when it is a full one.
-    ctx.insert("canonical", &crate::feeds::full_address(site, &path));
+    ctx.insert(
+        "canonical",
+        &crate::model::addresses::full_address(site, &path),
+    );
     ctx.insert("meta_description", &meta_description(site, &ctx));
     let section = ctx.get("section").and_then(|s| s.as_str()).unwrap_or("");
     let nav = nav(site, section, &path);
@@ -282,7 +280,7 @@ fn with_root(html: String, root: &str) -> String {
     if found.peek().is_none() {
         return html;
     }
-    let root = &crate::feeds::escape(root);
+    let root = &crate::escape::escape(root);
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;
     for at in found {
@@ -460,27 +458,6 @@ fn nav_items(site: &Site) -> Vec<NavItem> {
             .map(|p| item(&p.title, page_url(p), "about")),
     );
     items
-}
-
-fn crumbs(items: &[(&str, String)]) -> Vec<Crumb> {
-    std::iter::once(Crumb {
-        title: "Home".into(),
-        url: String::new(),
-    })
-    .chain(items.iter().map(|(t, u)| Crumb {
-        title: (*t).to_string(),
-        url: u.clone(),
-    }))
-    .collect()
-}
-
-fn base(title: &str, description: Option<&str>, section: &str, crumbs: Vec<Crumb>) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert("title", title);
-    ctx.insert("description", &description);
-    ctx.insert("section", section);
-    ctx.insert("crumbs", &crumbs);
-    ctx
 }
 
 /// The page's address, from the site's root.

@@ -5,12 +5,12 @@ use serde::Serialize;
 use tera::Context;
 
 use super::chart::{changes_view, chart};
-use super::views::{plan_url, PageLink};
-use super::{base, crumbs};
+use super::open_data::{self, Field};
+use super::views::{base, crumbs, PageLink};
 use crate::dates::DateView;
 use crate::history;
+use crate::model::addresses::plan_url;
 use crate::model::{Action, Plan, Site};
-use crate::open_data::{self, Field};
 use crate::plain_text::{one_line, shorten};
 
 /// The plan page's chart, its table and the changes since the previous report.
@@ -88,7 +88,7 @@ pub(super) fn data_page(site: &Site) -> Context {
     ctx.insert("action_fields", &fields(open_data::ACTION_FIELDS));
     ctx.insert("action_json_fields", &fields(open_data::ACTION_JSON_FIELDS));
     ctx.insert("inspection_fields", &fields(open_data::INSPECTION_FIELDS));
-    ctx.insert("feed", crate::feeds::FEED_PATH);
+    ctx.insert("feed", super::feeds::FEED_PATH);
     ctx
 }
 
@@ -108,6 +108,6 @@ pub(super) fn search_page(site: &Site) -> Context {
         })
         .collect();
     ctx.insert("plans", &plans);
-    ctx.insert("index", crate::search::INDEX_PATH);
+    ctx.insert("index", super::search::INDEX_PATH);
     ctx
 }

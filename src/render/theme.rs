@@ -10,9 +10,9 @@ use anyhow::{Context as _, Result};
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
+use super::views::{grade_class, status_class};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::render::views::{grade_class, status_class};
 
 macro_rules! embedded {
     ($dir:literal: $($name:literal),* $(,)?) => {
@@ -104,7 +104,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaping also turns `/` into `&#x2F;`, which is safe but makes every
         // address unreadable in the page source; escaping the five markup characters suffices.
-        tera.set_escape_fn(crate::feeds::escape);
+        tera.set_escape_fn(crate::escape::escape);
         let sources = texts
             .iter()
             .map(|(n, (_, p))| (n.clone(), p.clone()))

@@ -4,7 +4,10 @@ use serde::Serialize;
 
 use crate::dates::{DateView, Due, PartialDate};
 use crate::figures::{self, Progress};
-use crate::model::{Action, Html, Inspection, Page, Plan, PriorityArea, Report, Site, When};
+use tera::Context;
+
+use crate::model::addresses::*;
+use crate::model::{Action, Html, Inspection, Plan, PriorityArea, Report, Site, When};
 use crate::routes::slugify;
 
 #[derive(Serialize, Clone)]
@@ -42,7 +45,7 @@ impl<'a> SiteView<'a> {
             contact_email: c.contact_email.as_deref(),
             branded: c.brand_colour.is_some(),
             og_locale: c.language.replace('-', "_"),
-            feed: crate::feeds::FEED_PATH,
+            feed: super::feeds::FEED_PATH,
         }
     }
 }
@@ -209,18 +212,6 @@ pub struct ActionView<'a> {
     pub area_number: u32,
     pub area_title: &'a str,
     pub area_url: String,
-}
-
-pub fn plan_url(plan: &Plan) -> String {
-    format!("plans/{}/", plan.slug)
-}
-
-pub fn area_url(plan: &Plan, area: &PriorityArea) -> String {
-    format!("plans/{}/{}/", plan.slug, area.slug)
-}
-
-pub fn action_url(plan: &Plan, action: &Action) -> String {
-    format!("plans/{}/actions/{}/", plan.slug, action.slug)
 }
 
 pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> ActionView<'a> {
@@ -402,10 +393,6 @@ fn range_start(start: &PartialDate, end: Option<&PartialDate>) -> String {
     }
 }
 
-pub fn inspection_url(i: &Inspection) -> String {
-    format!("inspections/{}/", slugify(&i.id))
-}
-
 pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
     EventView {
         id: &i.id,
@@ -534,10 +521,6 @@ pub fn report_list_item(r: &Report) -> ReportListItem<'_> {
     }
 }
 
-pub fn report_url(r: &Report) -> String {
-    format!("reports/{}/", r.slug)
-}
-
 pub fn report_view(r: &Report) -> ReportView<'_> {
     ReportView {
         item: report_list_item(r),
@@ -552,6 +535,23 @@ pub struct PageLink<'a> {
     pub url: String,
 }
 
-pub fn page_url(p: &Page) -> String {
-    format!("{}/", p.slug)
+pub fn crumbs(items: &[(&str, String)]) -> Vec<Crumb> {
+    std::iter::once(Crumb {
+        title: "Home".into(),
+        url: String::new(),
+    })
+    .chain(items.iter().map(|(t, u)| Crumb {
+        title: (*t).to_string(),
+        url: u.clone(),
+    }))
+    .collect()
+}
+
+pub fn base(title: &str, description: Option<&str>, section: &str, crumbs: Vec<Crumb>) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("title", title);
+    ctx.insert("description", &description);
+    ctx.insert("section", section);
+    ctx.insert("crumbs", &crumbs);
+    ctx
 }

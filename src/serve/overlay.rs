@@ -1,7 +1,7 @@
 //! What serve mode adds to pages: the live-reload script tag and, while the last change
 //! broke the build, an accessible message naming each problem over the last good page.
 
-use crate::feeds::escape;
+use crate::escape::escape;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

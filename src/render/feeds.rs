@@ -6,80 +6,14 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
+use crate::escape::escape;
+use crate::model::addresses::{
+    full_address, inspection_url, is_full_address, page_address, report_url,
+};
 use crate::model::{Inspection, Site, When};
-use crate::render::views::{inspection_url, report_url};
 
 pub const FEED_PATH: &str = "feed.xml";
 pub const SITEMAP_PATH: &str = "sitemap.xml";
-
-/// A base URL with a scheme and host. Feed readers and search engines need full
-/// addresses; a base URL of only a path (`/`) cannot give them.
-pub fn is_full_address(base_url: &str) -> bool {
-    let lower = base_url.to_ascii_lowercase();
-    ["https://", "http://"]
-        .iter()
-        .any(|s| lower.starts_with(s) && lower.len() > s.len() + 1)
-}
-
-/// The address of a page: full when the base URL is, otherwise from the site's root path.
-pub fn page_address(site: &Site, path: &str) -> String {
-    format!("{}{}", site.config.base_url, path)
-}
-
-/// A page's full address, when the base URL allows one.
-pub fn full_address(site: &Site, path: &str) -> Option<String> {
-    is_full_address(&site.config.base_url).then(|| page_address(site, path))
-}
-
-/// Escapes text for XML and HTML alike (`&apos;` is valid in both). Tera calls this for
-/// every value a template prints, so it is one of the hotter loops of a build.
-pub fn escape(text: &str) -> String {
-    let bytes = text.as_bytes();
-    // Most text needs nothing, and most of the rest needs little: a chunk is checked
-    // without stopping early, which lets the compiler test its bytes at once.
-    let Some(first) = bytes.chunks(ESCAPE_CHUNK).position(needs_escape) else {
-        return text.to_string();
-    };
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut copied = 0;
-    let chunks = bytes.chunks(ESCAPE_CHUNK).enumerate().skip(first);
-    for (n, chunk) in chunks.filter(|(_, chunk)| needs_escape(chunk)) {
-        for (j, &byte) in chunk.iter().enumerate() {
-            let Some(replacement) = replacement(byte) else {
-                continue;
-            };
-            // Every byte replaced is ASCII, so the slices between them are whole characters.
-            let i = n * ESCAPE_CHUNK + j;
-            out.push_str(&text[copied..i]);
-            out.push_str(replacement);
-            copied = i + 1;
-        }
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
-const ESCAPE_CHUNK: usize = 16;
-
-fn needs_escape(chunk: &[u8]) -> bool {
-    chunk
-        .iter()
-        .fold(false, |found, &b| found | replacement(b).is_some())
-}
-
-fn replacement(byte: u8) -> Option<&'static str> {
-    Some(match byte {
-        b'&' => "&amp;",
-        b'<' => "&lt;",
-        b'>' => "&gt;",
-        b'"' => "&quot;",
-        b'\'' => "&apos;",
-        // Characters XML 1.0 forbids; content should never hold them, but a feed with one
-        // is unreadable, so drop it.
-        b if b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => "",
-        _ => return None,
-    })
-}
 
 /// How many entries the feed holds, newest first. A reader checks a feed often and shows
 /// what is new since the last check; a feed of every report since the first (3.6 MB for
@@ -262,47 +196,4 @@ pub fn files(site: &Site, pages: &[String]) -> Vec<(String, String)> {
         out.push((SITEMAP_PATH.to_string(), map));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_forbidden_characters() {
-        assert_eq!(
-            escape("A & B <c> \"d\" 'e'\u{1}"),
-            "A &amp; B &lt;c&gt; &quot;d&quot; &apos;e&apos;"
-        );
-    }
-
-    proptest::proptest! {
-        /// Escaping chunk by chunk gives what escaping character by character gives, for
-        /// text of any length with the special characters anywhere (chunk edges included).
-        #[test]
-        fn escapes_as_character_by_character_would(text in "[a-z&<>\"'\t\n\u{1}\u{1f}é€ ]{0,70}") {
-            let expected: String = text
-                .chars()
-                .map(|c| match c {
-                    '&' => "&amp;".to_string(),
-                    '<' => "&lt;".to_string(),
-                    '>' => "&gt;".to_string(),
-                    '"' => "&quot;".to_string(),
-                    '\'' => "&apos;".to_string(),
-                    '\u{1}' | '\u{1f}' => String::new(),
-                    c => c.to_string(),
-                })
-                .collect();
-            proptest::prop_assert_eq!(escape(&text), expected);
-        }
-    }
-
-    #[test]
-    fn only_a_scheme_and_host_make_a_full_address() {
-        assert!(is_full_address("https://example.gov.uk/improvement/"));
-        assert!(is_full_address("HTTP://x.org/"));
-        assert!(!is_full_address("/"));
-        assert!(!is_full_address("/improvement/"));
-        assert!(!is_full_address("https:///"));
-    }
 }

@@ -5,10 +5,12 @@
 
 use serde::Serialize;
 
+use crate::model::addresses::{
+    action_url, area_url, inspection_url, page_url, plan_url, report_url,
+};
 use crate::model::{Html, Site};
 use crate::plain_text::{char_start, collapse, first_lines, one_line, shorten};
-use crate::render::views::{action_url, area_url, inspection_url, page_url, plan_url, report_url};
-use crate::render::Links;
+use crate::routes::Links;
 
 pub const INDEX_PATH: &str = "search-index.js";
 

@@ -5,10 +5,9 @@
 use serde::Serialize;
 
 use crate::dates::{iso_day, Due, PartialDate};
-use crate::feeds::page_address;
+use crate::model::addresses::{action_url, inspection_url, page_address, plan_url};
 use crate::model::{Action, Html, Inspection, Outcome, Plan, PriorityArea, Site, When};
 use crate::plain_text;
-use crate::render::views::{action_url, inspection_url, plan_url};
 
 /// A field of a data file and what it holds, for the page that describes the files.
 pub struct Field {
