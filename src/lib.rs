@@ -47,6 +47,7 @@ pub mod scaffold;
 pub mod serve;
 
 pub mod import;
+pub mod starter;
 
 use std::path::{Path, PathBuf};
 

@@ -68,6 +68,18 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         bind: IpAddr,
     },
+    /// Start a site for an organisation in a new folder: settings, a plan, a priority
+    /// area and an about page, ready to build.
+    Init {
+        /// The folder to make the site in; it must be new or empty.
+        dir: PathBuf,
+        /// The organisation's name, in quotes.
+        #[arg(long)]
+        organisation: String,
+        /// The site's title (default: Improvement journey).
+        #[arg(long)]
+        title: Option<String>,
+    },
     /// Create a new content file with every field ready to fill in.
     New {
         /// What to create.
@@ -172,6 +184,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Init {
+            dir,
+            organisation,
+            title,
+        } => init(&dir, &organisation, title.as_deref()),
         Command::New {
             kind,
             title,
@@ -237,6 +254,22 @@ fn new_file(
     };
     let rel = create(root, &request)?;
     println!("{}", shown_path(root, &rel).display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(dir: &Path, organisation: &str, title: Option<&str>) -> anyhow::Result<ExitCode> {
+    let org = waymark::starter::Organisation {
+        name: organisation,
+        title,
+    };
+    for rel in waymark::starter::init(dir, &org)? {
+        println!("{}", dir.join(rel).display());
+    }
+    println!(
+        "\nYour site is ready. Next: cd {}, then waymark serve to see it; edit the files above \
+         (lines starting with # explain each field), and waymark build when it is ready to publish.",
+        dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

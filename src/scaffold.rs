@@ -71,7 +71,7 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
             format!("content/plans/{slug}/plan.yaml"),
             plan(&quoted, &slug),
         ),
-        Kind::Area => area_file(root, request.plan, &slug, &quoted)?,
+        Kind::Area => area_file(root, request.plan, &slug, &quoted, FirstAction::Written)?,
     };
     let rel = PathBuf::from(rel);
     write_new(&root.join(&rel), &text)?;
@@ -103,7 +103,7 @@ fn free_event_id(root: &Path, id: &str, inspection: bool) -> String {
 }
 
 /// Creates `path` and its folders, failing if it already exists (checked atomically).
-fn write_new(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_new(path: &Path, text: &str) -> Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)
             .with_context(|| format!("could not create the folder {}", parent.display()))?;
@@ -121,7 +121,7 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
 }
 
 /// `text` as a YAML value: plain when that reads back the same, quoted when not.
-fn scalar(text: &str) -> Result<String> {
+pub(crate) fn scalar(text: &str) -> Result<String> {
     let written = yaml::to_string(&text).map_err(anyhow::Error::msg)?;
     Ok(written.trim_end().to_string())
 }
@@ -136,7 +136,13 @@ fn page_file(slug: &str, title: &str) -> Result<(String, String)> {
     Ok((format!("content/pages/{slug}.md"), page(title, slug)))
 }
 
-fn area_file(root: &Path, plan: Option<&str>, slug: &str, title: &str) -> Result<(String, String)> {
+pub(crate) fn area_file(
+    root: &Path,
+    plan: Option<&str>,
+    slug: &str,
+    title: &str,
+    first: FirstAction,
+) -> Result<(String, String)> {
     let Some(plan) = plan else {
         bail!("A priority area belongs to a plan: name the plan with --plan, for example `waymark new area \"Title\" --plan 2022-ilacs`.");
     };
@@ -148,7 +154,7 @@ fn area_file(root: &Path, plan: Option<&str>, slug: &str, title: &str) -> Result
         .collect();
     Ok((
         format!("content/plans/{plan}/{number:02}-{slug}.yaml"),
-        area(title, plan, number, &statuses),
+        area(title, plan, number, &statuses, first),
     ))
 }
 
@@ -280,7 +286,8 @@ pub fn next_area_number(areas: &[AreaFile]) -> u32 {
     areas.iter().map(|a| a.number).max().unwrap_or(0) + 1
 }
 
-const HEAD: &str = "# Lines that start with # are notes for you: Waymark ignores them.\n\
+pub(crate) const HEAD: &str =
+    "# Lines that start with # are notes for you: Waymark ignores them.\n\
 # Fill in a field after its colon, or leave it empty if the source does not say.\n";
 
 fn report(title: &str, day: &str) -> String {
@@ -389,7 +396,7 @@ editorial_note:
     )
 }
 
-fn page(title: &str, slug: &str) -> String {
+pub(crate) fn page(title: &str, slug: &str) -> String {
     format!(
         "---\n# A page of its own. Its address is /{slug}/, from the file's name.\n{HEAD}\
 title: {title}
@@ -402,7 +409,7 @@ summary:
     )
 }
 
-fn plan(title: &str, slug: &str) -> String {
+pub(crate) fn plan(title: &str, slug: &str) -> String {
     format!(
         "# An improvement plan. Its address is /plans/{slug}/.
 # Each priority area is a file beside this one: waymark new area \"Title\" --plan {slug}
@@ -446,8 +453,31 @@ editorial_note:
     )
 }
 
-fn area(title: &str, plan: &str, number: u32, statuses: &[String]) -> String {
-    let keys = statuses.join(", ");
+/// Whether a new area's first outcome and action are written out or left as notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FirstAction {
+    /// Fields ready to fill in (`waymark new area`).
+    Written,
+    /// Every line a note, to take the # from when the plan's actions are known
+    /// (`waymark init`, whose site must pass `check --strict` as made).
+    Noted,
+}
+
+pub(crate) fn area(
+    title: &str,
+    plan: &str,
+    number: u32,
+    statuses: &[String],
+    first: FirstAction,
+) -> String {
+    let outcomes = outcomes(number, &statuses.join(", "));
+    let outcomes = match first {
+        FirstAction::Written => outcomes,
+        FirstAction::Noted => format!(
+            "# To add the first outcome and action, take the first # from the start of each line below.\n{}",
+            noted(&outcomes)
+        ),
+    };
     format!(
         "# Priority area {number} of the plan {plan}. Outcomes for children and families sit in
 # the area; actions sit in their outcome. Copy an action's lines (from `- id:`) to add one.
@@ -458,7 +488,19 @@ title: {title}
 summary:
 # Markdown: a note from the editors, shown marked as an editorial note.
 editorial_note:
-outcomes:
+{outcomes}"
+    )
+}
+
+/// Lines of YAML turned into notes by a # at the start of each: taking the first # from
+/// every line gives the YAML back, its own notes still notes.
+fn noted(yaml: &str) -> String {
+    yaml.lines().map(|line| format!("#{line}\n")).collect()
+}
+
+fn outcomes(number: u32, keys: &str) -> String {
+    format!(
+        "outcomes:
   - outcome: Write the outcome for children and families here.
     actions:
       # The action's reference, in quotes. It makes the action's web address: never reuse one.

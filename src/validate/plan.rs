@@ -45,6 +45,8 @@ struct RawArea {
     title: String,
     summary: Option<String>,
     editorial_note: Option<String>,
+    /// None yet while a new plan's actions are being written.
+    #[serde(default)]
     outcomes: Vec<IgnoredAny>,
 }
 
