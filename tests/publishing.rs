@@ -439,13 +439,14 @@ fn entry_titles(feed: &str) -> Vec<&str> {
 }
 
 #[test]
-fn the_feed_lists_reports_visits_and_inspections_newest_first() {
+fn the_feed_lists_reports_visits_inspections_and_plans_newest_first() {
     let site = build(Links::Rooted);
     let feed = site.read("feed.xml");
     let titles = entry_titles(&feed);
     assert_eq!(
         titles,
         vec![
+            "Recovery plan &amp; response to the 2023 inspection",
             "Progress report to Scrutiny &lt;Committee&gt; &amp; Board",
             "First monitoring visit",
             "Improvement board update",
@@ -453,8 +454,8 @@ fn the_feed_lists_reports_visits_and_inspections_newest_first() {
         ],
         "planned inspections are not news"
     );
-    // The feed's date is the newest entry's, never the build's.
-    assert!(feed.contains("<updated>2024-03-20T00:00:00Z</updated>\n  <author>"));
+    // The feed's date is the newest entry's (the plan's as-at date), never the build's.
+    assert!(feed.contains("<updated>2024-03-31T00:00:00Z</updated>\n  <author>"));
     // RFC 4287's Schematron rules: the feed names an author, and every entry has a link.
     assert!(feed.contains("<author><name>Example Borough Council</name></author>"));
     assert_eq!(
@@ -485,14 +486,14 @@ fn the_feed_holds_the_newest_fifty_entries_and_the_reports_page_all() {
     let feed = site.read("feed.xml");
     let titles = entry_titles(&feed);
     assert_eq!(titles.len(), 50, "a feed holds the newest fifty entries");
-    // The fixture's four pieces of news, then the monthly reports from the newest back.
-    assert_eq!(titles[4], "Update 2022-12");
-    assert_eq!(titles[49], "Update 2019-03");
+    // The fixture's five pieces of news, then the monthly reports from the newest back.
+    assert_eq!(titles[5], "Update 2022-12");
+    assert_eq!(titles[49], "Update 2019-04");
     assert!(
-        !feed.contains("Update 2019-02"),
+        !feed.contains("Update 2019-03"),
         "older entries stay off the feed"
     );
-    assert!(feed.contains("<updated>2024-03-20T00:00:00Z</updated>\n  <author>"));
+    assert!(feed.contains("<updated>2024-03-31T00:00:00Z</updated>\n  <author>"));
     let list = Html::parse_document(&site.read("reports/index.html"));
     let linked: Vec<String> = list
         .select(&Selector::parse("main a").unwrap())

@@ -20,6 +20,21 @@ struct Expectations {
     actions: Vec<ExpectedAction>,
     inspections: BTreeMap<String, ExpectedInspection>,
     reports: BTreeMap<String, ExpectedReport>,
+    focused_visit_plan: ExpectedPlan,
+}
+
+#[derive(Deserialize)]
+struct ExpectedPlan {
+    responds_to: String,
+    as_at: NaiveDate,
+    areas: Vec<ExpectedArea>,
+}
+
+#[derive(Deserialize)]
+struct ExpectedArea {
+    title: String,
+    aim: String,
+    actions: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +127,13 @@ fn loose(text: &str) -> String {
         .replace(['“', '”'], "\"")
 }
 
+fn plan<'a>(site: &'a Site, slug: &str) -> &'a Plan {
+    site.plans
+        .iter()
+        .find(|p| p.slug == slug)
+        .unwrap_or_else(|| panic!("no plan {slug}"))
+}
+
 fn find<'a>(plan: &'a Plan, id: &str) -> &'a Action {
     plan.actions()
         .map(|(_, a)| a)
@@ -133,8 +155,8 @@ fn the_shipped_site_has_no_errors_or_warnings() {
 fn plan_has_the_sources_areas_outcomes_and_actions() {
     let (site, _) = shipped();
     let want = expectations();
-    let plan = &site.plans[0];
-    assert_eq!(site.plans.len(), 1);
+    let plan = plan(&site, "2022-ilacs");
+    assert_eq!(site.plans.len(), 2);
     assert_eq!(plan.areas.len(), want.areas);
     for area in &plan.areas {
         let counts = &want.per_area[&area.number];
@@ -168,9 +190,40 @@ fn plan_has_the_sources_areas_outcomes_and_actions() {
 }
 
 #[test]
+fn the_2020_plan_has_the_reports_areas_and_headline_actions_and_nothing_more() {
+    let (site, _) = shipped();
+    let want = expectations().focused_visit_plan;
+    let plan = plan(&site, "2020-focused-visit");
+    assert_eq!(plan.responds_to.as_deref(), Some(want.responds_to.as_str()));
+    assert_eq!(plan.superseded_by.as_deref(), Some("2022-ilacs"));
+    assert_eq!(plan.as_at, want.as_at);
+    assert!(plan.statuses.is_empty(), "the report gives no status key");
+    assert_eq!(plan.areas.len(), want.areas.len());
+    for (area, w) in plan.areas.iter().zip(&want.areas) {
+        assert_eq!(area.title, w.title);
+        assert_eq!(area.outcomes.len(), 1, "{}", w.title);
+        assert_eq!(plain(&area.outcomes[0].text.0), loose(&w.aim));
+        let got: BTreeMap<String, String> = area
+            .actions()
+            .map(|a| (a.id.clone(), plain(&a.text.0)))
+            .collect();
+        let expected: BTreeMap<String, String> = w
+            .actions
+            .iter()
+            .map(|(id, t)| (id.clone(), loose(t)))
+            .collect();
+        assert_eq!(got, expected, "{}", w.title);
+        for a in area.actions() {
+            let recorded = (&a.responsible, &a.due, a.status, &a.source_status);
+            assert_eq!(recorded, (&None, &None, None, &None), "action {}", a.id);
+        }
+    }
+}
+
+#[test]
 fn chosen_actions_match_the_source_field_by_field() {
     let (site, _) = shipped();
-    let plan = &site.plans[0];
+    let plan = plan(&site, "2022-ilacs");
     let want = expectations();
     let areas: std::collections::BTreeSet<&str> = want
         .actions
@@ -365,6 +418,7 @@ fn the_shipped_site_builds_every_page_kind() {
     for url in [
         "/plans/2022-ilacs/",
         "/plans/2022-ilacs/01-mash/",
+        "/plans/2020-focused-visit/",
         "/reports/",
         "/about/",
         "/accessibility/",

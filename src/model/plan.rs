@@ -11,6 +11,8 @@ pub struct Plan {
     pub slug: String,
     pub title: String,
     pub responds_to: Option<String>,
+    /// The later plan that took this one's place (its slug); None for a current plan.
+    pub superseded_by: Option<String>,
     /// The date its figures are reported at, already resolved from plan, site or build date.
     pub as_at: NaiveDate,
     pub summary: Option<String>,
@@ -87,6 +89,11 @@ pub struct StatusUpdate {
 }
 
 impl Plan {
+    /// A plan no later plan has taken the place of.
+    pub fn is_current(&self) -> bool {
+        self.superseded_by.is_none()
+    }
+
     pub fn status(&self, index: usize) -> Option<&Status> {
         self.statuses.get(index)
     }

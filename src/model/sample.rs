@@ -43,6 +43,7 @@ pub fn plan(as_at: NaiveDate, actions: Vec<Action>) -> Plan {
         slug: "p".into(),
         title: "P".into(),
         responds_to: None,
+        superseded_by: None,
         as_at,
         summary: None,
         introduction: Html::default(),

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::escape::escape;
 use crate::model::addresses::{
-    full_address, inspection_url, is_full_address, page_address, report_url,
+    full_address, inspection_url, is_full_address, page_address, plan_url, report_url,
 };
 use crate::model::{Inspection, Site, When};
 
@@ -37,7 +37,8 @@ fn event_date(i: &Inspection) -> Option<NaiveDate> {
     })
 }
 
-/// The newest [`FEED_ENTRIES`] reports, visits and inspections.
+/// The newest [`FEED_ENTRIES`] reports, visits, inspections and plans. A plan's entry keeps
+/// its id and takes the plan's as-at date, so readers see it as updated when the figures are.
 fn entries(site: &Site) -> Vec<Entry<'_>> {
     let mut entries: Vec<Entry> = site
         .reports
@@ -64,6 +65,13 @@ fn entries(site: &Site) -> Vec<Entry<'_>> {
                 })
             }),
     );
+    entries.extend(site.plans.iter().map(|p| Entry {
+        title: &p.title,
+        path: plan_url(p),
+        updated: p.as_at,
+        summary: p.summary.as_deref(),
+        category: "Action plan",
+    }));
     // Newest first; the path breaks ties so the order never depends on anything else.
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
     entries.truncate(FEED_ENTRIES);

@@ -491,10 +491,8 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
                 "plans",
                 crumbs(&[]),
             );
-            ctx.insert(
-                "plans",
-                &site.plans.iter().map(plan_summary).collect::<Vec<_>>(),
-            );
+            ctx.insert("plans", &current_plans(site));
+            ctx.insert("earlier_plans", &earlier_plans(site));
             ("plans.html", ctx)
         }
         Job::Plan(plan) => ("plan.html", plan_page(site, plan)),
@@ -568,10 +566,8 @@ fn home(site: &Site) -> Context {
             .map(|i| event_view(site, i))
             .collect::<Vec<_>>(),
     );
-    ctx.insert(
-        "plans",
-        &site.plans.iter().map(plan_summary).collect::<Vec<_>>(),
-    );
+    ctx.insert("plans", &current_plans(site));
+    ctx.insert("earlier_plans", &earlier_plans(site));
     ctx.insert(
         "reports",
         &site
@@ -587,6 +583,7 @@ fn home(site: &Site) -> Context {
 fn plan_page(site: &Site, plan: &Plan) -> Context {
     let mut ctx = base(&plan.title, plan.summary.as_deref(), "plans", crumbs(&[]));
     ctx.insert("plan", &plan_summary(plan));
+    ctx.insert("superseded_by", &superseded_by(site, plan));
     ctx.insert("introduction", &plan.introduction);
     ctx.insert("governance", &plan.governance);
     ctx.insert("status_notes", &plan.status_notes);

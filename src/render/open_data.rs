@@ -283,6 +283,8 @@ struct PlanJson<'a> {
     title: &'a str,
     as_at: String,
     url: String,
+    /// The later plan that took this one's place, when one has.
+    superseded_by: Option<&'a str>,
     statuses: Vec<StatusJson<'a>>,
     actions: Vec<ActionJson<'a>>,
 }
@@ -301,6 +303,7 @@ pub fn actions_json(site: &Site, plan: &Plan) -> anyhow::Result<Vec<u8>> {
         title: &plan.title,
         as_at: iso_day(plan.as_at),
         url: page_address(site, &plan_url(plan)),
+        superseded_by: plan.superseded_by.as_deref(),
         statuses: plan
             .statuses
             .iter()

@@ -109,6 +109,8 @@ pub struct ProgressView {
     pub segments: Vec<Segment>,
     /// "12 of 18 actions completed (67%)": the bar's text equivalent.
     pub sentence: String,
+    /// No action has a status: the sentence says so, and nothing is counted as complete.
+    pub none_recorded: bool,
 }
 
 pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
@@ -124,6 +126,14 @@ pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
         x += width;
     }
     let noun = if p.total == 1 { "action" } else { "actions" };
+    let none_recorded = p.total > 0 && p.not_recorded == p.total;
+    let sentence = match none_recorded {
+        true => format!("No status is recorded for any of its {} {noun}", p.total),
+        false => format!(
+            "{} of {} {noun} completed ({}%)",
+            p.complete, p.total, p.percent_complete
+        ),
+    };
     ProgressView {
         total: p.total,
         complete: p.complete,
@@ -142,10 +152,8 @@ pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
             })
             .collect(),
         segments,
-        sentence: format!(
-            "{} of {} {noun} completed ({}%)",
-            p.complete, p.total, p.percent_complete
-        ),
+        sentence,
+        none_recorded,
     }
 }
 
@@ -297,6 +305,48 @@ pub fn plan_summary(plan: &Plan) -> PlanSummary<'_> {
         ),
         delayed: figures::delayed_actions(plan).len(),
     }
+}
+
+/// A plan that a later one took the place of: listed apart from the current plans.
+#[derive(Serialize)]
+pub struct EarlierPlanView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub as_at: DateView,
+    pub superseded_by: Option<PageLink<'a>>,
+}
+
+pub fn current_plans(site: &Site) -> Vec<PlanSummary<'_>> {
+    site.plans
+        .iter()
+        .filter(|p| p.is_current())
+        .map(plan_summary)
+        .collect()
+}
+
+/// Earlier plans, the most recent first.
+pub fn earlier_plans(site: &Site) -> Vec<EarlierPlanView<'_>> {
+    let mut earlier: Vec<&Plan> = site.plans.iter().filter(|p| !p.is_current()).collect();
+    earlier.sort_by_key(|p| std::cmp::Reverse(p.as_at));
+    earlier
+        .into_iter()
+        .map(|p| EarlierPlanView {
+            title: &p.title,
+            url: plan_url(p),
+            as_at: p.as_at.into(),
+            superseded_by: superseded_by(site, p),
+        })
+        .collect()
+}
+
+/// The plan that took `plan`'s place, linked.
+pub fn superseded_by<'a>(site: &'a Site, plan: &Plan) -> Option<PageLink<'a>> {
+    let slug = plan.superseded_by.as_deref()?;
+    let later = site.plans.iter().find(|p| p.slug == slug)?;
+    Some(PageLink {
+        title: &later.title,
+        url: plan_url(later),
+    })
 }
 
 pub fn status_key(plan: &Plan) -> Vec<StatusKeyView<'_>> {

@@ -525,6 +525,7 @@ fn check_references(
     inspections: &[Inspection],
     problems: &mut Diagnostics,
 ) {
+    check_superseded_by(parsed, plans, problems);
     for plan in plans {
         let Some(target) = &plan.responds_to else {
             continue;
@@ -552,6 +553,57 @@ fn check_references(
                 .help(help),
         );
     }
+}
+
+/// `superseded_by` names another plan, and following it always ends at a current plan.
+fn check_superseded_by(parsed: &[Parsed], plans: &[Plan], problems: &mut Diagnostics) {
+    let by_slug = |slug: &str| plans.iter().find(|p| p.slug == slug);
+    for plan in plans {
+        let Some(target) = &plan.superseded_by else {
+            continue;
+        };
+        let Some(p) = parsed
+            .iter()
+            .find(|p| matches!(&p.kind, Kind::Plan { plan: s } if slugify(s) == plan.slug))
+        else {
+            continue;
+        };
+        let at = YamlPath::root().key("superseded_by");
+        let others = plans
+            .iter()
+            .map(|p| p.slug.as_str())
+            .filter(|s| *s != plan.slug);
+        let problem = match by_slug(target) {
+            None => {
+                let mut help = "Use the folder name of another plan in content/plans/.".to_string();
+                if let Some(near) = crate::diagnostics::closest(target, others) {
+                    help = format!("Did you mean `{near}`? {help}");
+                }
+                p.doc
+                    .error_at(&at, format!("`superseded_by: {target}` names a plan that does not exist."))
+                    .help(help)
+            }
+            Some(_) if supersession_loops(plan, by_slug) => p
+                .doc
+                .error_at(&at, format!("`superseded_by: {target}` leads back to this plan, so none of them would be current."))
+                .help("Name the later plan that took this one's place; the latest plan has no `superseded_by`."),
+            Some(_) => continue,
+        };
+        problems.push(problem);
+    }
+}
+
+fn supersession_loops<'a>(start: &'a Plan, by_slug: impl Fn(&str) -> Option<&'a Plan>) -> bool {
+    let mut seen = vec![start.slug.as_str()];
+    let mut next = start.superseded_by.as_deref();
+    while let Some(slug) = next {
+        if seen.contains(&slug) {
+            return true;
+        }
+        seen.push(slug);
+        next = by_slug(slug).and_then(|p| p.superseded_by.as_deref());
+    }
+    false
 }
 
 /// `check` lists overdue actions for the record: information, not a fault in the file.

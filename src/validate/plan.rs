@@ -16,6 +16,7 @@ use crate::yaml::{Document, YamlPath};
 struct RawPlan {
     title: String,
     responds_to: Option<String>,
+    superseded_by: Option<String>,
     as_at: Option<RawDate>,
     summary: Option<String>,
     introduction: Option<String>,
@@ -162,6 +163,7 @@ pub fn read_plan(
         editorial_note: md("editorial_note", raw.editorial_note.as_deref(), problems),
         title: raw.title,
         responds_to: text(raw.responds_to),
+        superseded_by: text(raw.superseded_by),
         summary: text(raw.summary),
         statuses,
         areas: Vec::new(),
@@ -169,16 +171,9 @@ pub fn read_plan(
 }
 
 fn read_statuses(doc: &Document, raw: &[RawStatus], problems: &mut Vec<Diagnostic>) -> Vec<Status> {
+    // An empty key is allowed: some plans' sources record no statuses, and then no
+    // action can name one.
     let mut statuses: Vec<Status> = Vec::new();
-    if raw.is_empty() {
-        problems.push(
-            doc.error_at(
-                &YamlPath::root().key("statuses"),
-                "The plan's status key is empty.",
-            )
-            .help("List each status actions can have, with a key, label, colour and meaning."),
-        );
-    }
     for (i, s) in raw.iter().enumerate() {
         let path = YamlPath::root().key("statuses").index(i);
         if statuses.iter().any(|seen| seen.key == s.key) {
