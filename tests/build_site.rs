@@ -99,7 +99,7 @@ fn timeline_is_in_date_order_and_planned_event_is_last() {
         .collect();
     assert_eq!(
         dates,
-        ["2010-12", "2014-03-11", "2022-07", "2022-09", "2024-07-31"]
+        ["2010-12", "2014-03-11", "2022-07", "2022-09", "2023-01-31"]
     );
     let planned = page.all(".timeline__item--planned");
     assert_eq!(planned.len(), 1);
