@@ -126,10 +126,13 @@ const PLAN_PARTS: &[(&str, &str)] = &[("statuses", "a status in the status key")
 
 /// An id written as a number; the message quotes it as the author wrote it (`2.10`).
 fn unquoted_id(doc: &Document, path: &YamlPath) -> Diagnostic {
-    let written = doc.written(path).unwrap_or("1.1");
+    let (id, example) = match doc.written(path) {
+        Some(w) => (format!("The id {w}"), w),
+        None => ("This id".to_string(), "1.10"),
+    };
     doc.error_at(
         path,
-        format!("The id {written} must be written in quotes, like `id: \"{written}\"`: without them it is read as a number, so 1.10 would become 1.1."),
+        format!("{id} must be written in quotes, like `id: \"{example}\"`: without them it is read as a number, so 1.10 would become 1.1."),
     )
     .help("Put the id in double quotes exactly as the plan writes it. Ids form the actions' web addresses, so never reuse one.")
 }
