@@ -231,6 +231,9 @@ fn status_aliases(
     for s in statuses {
         aliases.insert(normalise(&s.label), s.key.clone());
         aliases.insert(normalise(&s.key), s.key.clone());
+        for word in &s.source_words {
+            aliases.insert(normalise(word), s.key.clone());
+        }
     }
     for (value, key) in extra {
         if !statuses.iter().any(|s| &s.key == key) {

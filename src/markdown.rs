@@ -357,7 +357,7 @@ fn missing_link(target: &str, span: &Range<usize>) -> Problem {
         severity: Severity::Error,
         span: span.clone(),
         message: format!("This links to `{target}`, but there is no such page or content file."),
-        help: "Check the spelling and the folder. Links to other content files are written relative to this file, for example `../reports/2020-06-26-audit-committee.md`.".into(),
+        help: "Check the spelling and the folder. Links to other content files are written relative to this file, for example `../reports/2024-01-15-committee-update.md`.".into(),
         kind: Kind::MissingLink,
     }
 }

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::routes::slugify;
+use crate::validate::fields::{ACTION_PROMPT, OUTCOME_PROMPT};
 use crate::yaml::{self, YamlPath};
 
 /// The kinds of file `waymark new` makes; also the command's KIND argument.
@@ -144,7 +145,7 @@ pub(crate) fn area_file(
     first: FirstAction,
 ) -> Result<(String, String)> {
     let Some(plan) = plan else {
-        bail!("A priority area belongs to a plan: name the plan with --plan, for example `waymark new area \"Title\" --plan 2022-ilacs`.");
+        bail!("A priority area belongs to a plan: name the plan with --plan, for example `waymark new area \"Title\" --plan improvement-plan`.");
     };
     let dir = plan_dir(root, plan)?;
     let number = next_area_number(&areas(&dir));
@@ -193,6 +194,9 @@ pub struct StatusName {
     pub key: String,
     #[serde(default)]
     pub label: String,
+    /// What source documents call it (`Amber`), so import maps those words without flags.
+    #[serde(default)]
+    pub source_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -426,6 +430,8 @@ introduction:
 governance:
 # The status (RAG) key. Actions use the keys; readers see the labels. Change them to match
 # the plan. complete: true counts a status as done; delayed: true lists its actions as delayed.
+# source_words lists the source's own words for a status, for example source_words: [Green],
+# so that waymark check and waymark import recognise them.
 statuses:
   - key: completed
     label: Completed
@@ -442,9 +448,9 @@ statuses:
     meaning: The action is behind its due date or schedule.
     delayed: true
   - key: not-started
-    label: \"Planning: not yet commenced\"
+    label: Not started
     colour: \"#505a5f\"
-    meaning: Work is being planned but has not started.
+    meaning: Work on the action has not started.
 # Markdown: how the statuses were decided, for example how the source's RAG colours were mapped.
 status_notes:
 # Markdown: a note from the editors, shown marked as an editorial note.
@@ -501,12 +507,12 @@ fn noted(yaml: &str) -> String {
 fn outcomes(number: u32, keys: &str) -> String {
     format!(
         "outcomes:
-  - outcome: Write the outcome for children and families here.
+  - outcome: {OUTCOME_PROMPT}
     actions:
       # The action's reference, in quotes. It makes the action's web address: never reuse one.
       - id: \"{number}.1\"
         # Markdown: what will be done.
-        action: Write what will be done here.
+        action: {ACTION_PROMPT}
         # Who is responsible, as the plan writes it.
         responsible:
         # A date (2024-03-31 or 31/03/24) or words such as: Review every 6 weeks

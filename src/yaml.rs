@@ -166,6 +166,17 @@ impl Document {
 
     /// Reads the value at `path` as `T`. `what` names it for the author ("an action").
     pub fn read<T: DeserializeOwned>(&self, path: &YamlPath, what: &str) -> Result<T, Diagnostic> {
+        self.read_parts(path, what, &[])
+    }
+
+    /// [`Document::read`], with names for the groups inside the value by the field that
+    /// holds them (`("delay", "a delay")`), so a message about one names it, not the whole.
+    pub fn read_parts<T: DeserializeOwned>(
+        &self,
+        path: &YamlPath,
+        what: &str,
+        parts: &[(&str, &str)],
+    ) -> Result<T, Diagnostic> {
         let empty = Value::Mapping(Default::default());
         let value = self.value_at(path).unwrap_or(&empty);
         serde_path_to_error::deserialize(value).map_err(|err| {
@@ -177,8 +188,19 @@ impl Document {
                     _ => at,
                 };
             }
+            let what = part_name(&at.0[path.0.len().min(at.0.len())..], parts).unwrap_or(what);
             self.shape_error(&at, what, &err.inner().to_string())
         })
+    }
+
+    /// The value at `path` as the author wrote it, when it is on one line: `2.10`, where
+    /// the parsed value is the number 2.1.
+    pub fn written(&self, path: &YamlPath) -> Option<&str> {
+        let span = self.places().get(path)?.value.clone();
+        let start = span.start.checked_sub(self.offset)?;
+        let line = self.text.get(start..span.end.checked_sub(self.offset)?)?;
+        let value = line.split(" #").next().unwrap_or(line).trim();
+        (!value.is_empty()).then_some(value)
     }
 
     /// A problem with the value at `path`, in this document's file.
@@ -230,7 +252,9 @@ impl Document {
         } else {
             at.key(field)
         };
-        let help = match closest(field, allowed.iter().map(String::as_str)) {
+        let near = closest(field, allowed.iter().map(String::as_str))
+            .or_else(|| same_first_word(field, &allowed));
+        let help = match near {
             Some(near) => format!("Did you mean `{near}`? Check the spelling of the field name."),
             None => format!("The fields {what} can have are: {}.", allowed.join(", ")),
         };
@@ -268,7 +292,7 @@ impl Document {
         let message = format!(
             "{field} should be {}, but it is {}.",
             plain_type(expected),
-            plain_found(found)
+            plain_found(found, self.written(at))
         );
         // A list or group starts on the lines below its key: point at the key itself.
         let nested = found.starts_with("sequence") || found.starts_with("map");
@@ -304,6 +328,15 @@ impl Document {
     }
 }
 
+/// The name of the innermost group in `inner` (a path below the value read) that `parts`
+/// names; `delay` in `delay.revised_date`.
+fn part_name<'a>(inner: &[Segment], parts: &[(&str, &'a str)]) -> Option<&'a str> {
+    inner.iter().rev().find_map(|seg| match seg {
+        Segment::Key(k) => parts.iter().find(|(field, _)| field == k).map(|(_, n)| *n),
+        Segment::Index(_) => None,
+    })
+}
+
 /// "This action has no `id:` line": `what` is "an action", or a file name like "site.yaml".
 fn missing_field(what: &str, field: &str) -> String {
     let noun = what.strip_prefix("an ").or_else(|| what.strip_prefix("a "));
@@ -311,6 +344,16 @@ fn missing_field(what: &str, field: &str) -> String {
         Some(noun) => format!("This {noun} has no `{field}:` line, but every {noun} needs one."),
         None => format!("{what} has no `{field}:` line, but it needs one."),
     }
+}
+
+/// A field that starts with the same word: `revised_due` for `revised_date`.
+fn same_first_word<'a>(field: &str, allowed: &'a [String]) -> Option<&'a str> {
+    let (first, _) = field.split_once('_')?;
+    let mut found = allowed
+        .iter()
+        .filter(|a| a.split_once('_').is_some_and(|(f, _)| f == first));
+    let one = found.next()?;
+    found.next().is_none().then_some(one.as_str())
 }
 
 fn backticked(s: &str) -> Vec<String> {
@@ -331,21 +374,16 @@ fn plain_type(expected: &str) -> &'static str {
     }
 }
 
-fn plain_found(found: &str) -> String {
+/// What serde found (`floating point `0.5``), in words; a number as the author wrote it.
+fn plain_found(found: &str, written: Option<&str>) -> String {
     match found.split_whitespace().next().unwrap_or(found) {
         "string" => format!("the text {}", found.trim_start_matches("string ")),
         "sequence" => "a list".into(),
         "map" => "a group of fields".into(),
-        "integer" | "floating" => format!(
-            "the number {}",
-            found
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("")
-                .trim_matches('`')
-        )
-        .trim()
-        .into(),
+        "integer" | "floating" => {
+            let number = written.or_else(|| found.split('`').nth(1)).unwrap_or("");
+            format!("the number {number}").trim().into()
+        }
         "boolean" => format!("`{}`", found.split_whitespace().nth(1).unwrap_or("true")),
         "unit" => "empty".into(),
         other => other.into(),
@@ -422,6 +460,11 @@ fn syntax_error(file: &Path, at: &Positions<'_>, e: &serde_yaml::Error) -> Diagn
     }
     if message.contains("duplicate entry") {
         return duplicate_key(file, at, here_span);
+    }
+    if message.contains("could not find expected ':'") {
+        if let Some((line, col)) = here {
+            return missing_colon(file, at, key_line(at, &message, line, col));
+        }
     }
     match here {
         Some((line, col)) if message.contains("mapping values are not allowed") => {
@@ -509,7 +552,7 @@ fn colon_or_indent(file: &Path, at: &Positions<'_>, line: usize, col: usize) -> 
     {
         return Diagnostic::error(file, "This value contains `: ` (a colon and a space), which YAML reads as the start of another field.")
             .at(Some(at.rest_of_line(line, col)))
-            .help("Put the whole value in double quotes, for example `title: \"Planning: not yet commenced\"`.");
+            .help("Put the whole value in double quotes, for example `title: \"Review: six months on\"`.");
     }
     let this = field_column(at, line);
     let above = previous_line(at, line).map(|l| field_column(at, l));
@@ -522,6 +565,25 @@ fn colon_or_indent(file: &Path, at: &Positions<'_>, line: usize, col: usize) -> 
     Diagnostic::error(file, "This line is indented further than the line above it, so YAML reads it as part of that line's value.")
         .at(Some(at.line_text(line)))
         .help(help)
+}
+
+/// The line that lacks its colon. libyaml notices only when the next line starts, and
+/// reports there; where it names the line the field began on, that is the one.
+fn key_line(at: &Positions<'_>, message: &str, line: usize, col: usize) -> usize {
+    if let Some((began, _)) = context_location(message) {
+        return began;
+    }
+    let at_start = field_column(at, line) > col;
+    match previous_line(at, line) {
+        Some(above) if at_start => above,
+        _ => line,
+    }
+}
+
+fn missing_colon(file: &Path, at: &Positions<'_>, line: usize) -> Diagnostic {
+    Diagnostic::error(file, "This line has no colon (`:`) after its field name, so YAML cannot tell the name from the value.")
+        .at(Some(at.line_text(line)))
+        .help("Write the field name, a colon and a space, then the value, for example `responsible: Head of Service`.")
 }
 
 fn misaligned(file: &Path, at: &Positions<'_>, line: usize) -> Diagnostic {
@@ -846,6 +908,31 @@ mod tests {
         assert!(
             help.starts_with("This line starts in column 6, the line above it in column 5."),
             "{help}"
+        );
+    }
+
+    #[test]
+    fn a_missing_colon_points_at_the_line_that_lacks_it() {
+        let text = "id: \"2.1\"\naction: Train managers\nresponsible Principal Social Worker\ndue: 2023-01-01\n";
+        let err = doc(text).unwrap_err();
+        assert!(err.message.contains("no colon"), "{}", err.message);
+        assert_eq!(line_of(text, &err), 3);
+        let nested = "outcomes:\n  - actions:\n      - id: \"2.1\"\n        responsible Sam\n\n        due: 2023\n";
+        let err = doc(nested).unwrap_err();
+        assert!(err.message.contains("no colon"), "{}", err.message);
+        assert_eq!(line_of(nested, &err), 4);
+    }
+
+    #[test]
+    fn numbers_are_quoted_as_written() {
+        let text = "number: 1.50\n";
+        let err = doc(text)
+            .unwrap()
+            .read::<Action>(&YamlPath::root(), "an action")
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "`number` should be a whole number, but it is the number 1.50."
         );
     }
 

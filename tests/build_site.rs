@@ -99,7 +99,7 @@ fn timeline_is_in_date_order_and_planned_event_is_last() {
         .collect();
     assert_eq!(
         dates,
-        ["2010-12", "2014-03-11", "2022-07", "2022-09", "2024-07-31"]
+        ["2010-12", "2014-03-11", "2022-07", "2022-09", "2023-01-31"]
     );
     let planned = page.all(".timeline__item--planned");
     assert_eq!(planned.len(), 1);
@@ -562,5 +562,74 @@ fn open_data_csv_cells_that_a_spreadsheet_would_run_are_marked_as_text_and_json_
          has an apostrophe (') added before its text, so that spreadsheets show it as text \
          and do not run it as a formula. Every such cell gets one, even a negative number or \
          a line that starts with a dash. The JSON files hold the exact text, with nothing added."
+    );
+}
+
+/// The main navigation's links as (text, href), in order.
+fn nav_links(page: &common::Page) -> Vec<(String, String)> {
+    page.all("nav[aria-label=Main] a")
+        .into_iter()
+        .map(|a| (text_of(a), a.value().attr("href").unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn pages_with_a_nav_order_join_the_main_navigation_in_that_order() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    let pages = dir.path().join("content/pages");
+    let page = |name: &str, head: &str| {
+        let text = format!("---\n{head}---\nText.\n");
+        std::fs::write(pages.join(name), text).unwrap();
+    };
+    page("contact.md", "title: Contact us\nnav_order: 2\n");
+    page("glossary.md", "title: Glossary\nnav_order: 1\n");
+    page("history.md", "title: Our history\n");
+    let site = build(dir.path(), Links::Rooted);
+    let home = site.page("/");
+    let base = "/improvement/";
+    let expected: Vec<(String, String)> = [
+        ("Home", ""),
+        ("Action plan", "plans/demo/"),
+        ("Inspections", "inspections/"),
+        ("Reports", "reports/"),
+        ("Search", "search/"),
+        ("Glossary", "glossary/"),
+        ("Contact us", "contact/"),
+        ("About this site", "about/"),
+    ]
+    .iter()
+    .map(|(t, u)| (t.to_string(), format!("{base}{u}")))
+    .collect();
+    assert_eq!(
+        nav_links(&home),
+        expected,
+        "a page without nav_order stays out"
+    );
+    let contact = site.page("/contact/");
+    let current = contact.one("nav[aria-label=Main] a[aria-current]");
+    assert_eq!(text_of(current), "Contact us");
+    assert_eq!(current.value().attr("aria-current"), Some("page"));
+}
+
+#[test]
+fn without_base_url_the_accessibility_statement_names_the_website() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("basic"), dir.path());
+    let site_yaml = dir.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&site_yaml).unwrap();
+    let text = text.replace("base_url: https://example.org/improvement/\n", "");
+    std::fs::write(&site_yaml, text).unwrap();
+    let site = build(dir.path(), Links::Rooted);
+    let statement = site.page("/accessibility/");
+    assert_eq!(
+        statement.text("main p:first-of-type"),
+        "This accessibility statement applies to the Children's services improvement website of Example Borough Council."
+    );
+
+    let with = basic();
+    assert_eq!(
+        with.page("/accessibility/").text("main p:first-of-type"),
+        "This accessibility statement applies to https://example.org/improvement/, the Children's services improvement website of Example Borough Council."
     );
 }

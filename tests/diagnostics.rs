@@ -341,7 +341,7 @@ fn a_link_to_a_missing_file() {
         &[
             "error: This links to `../pages/abuot.md`, but there is no such page or content file.",
             "┌─ content/reports/2020-06-26-audit-committee.md:8:46",
-            "= help: Check the spelling and the folder. Links to other content files are written relative to this file, for example `../reports/2020-06-26-audit-committee.md`.",
+            "= help: Check the spelling and the folder. Links to other content files are written relative to this file, for example `../reports/2024-01-15-committee-update.md`.",
             ONE_ERROR,
         ],
     );
@@ -813,6 +813,194 @@ fn a_folder_waymark_did_not_make_is_not_replaced() {
     assert_eq!(
         fs::read_to_string(elsewhere.path().join("notes.txt")).unwrap(),
         "keep me"
+    );
+}
+
+// ---------------------------------------------------------------- messages that name the right thing
+
+/// A copy of tests/fixtures/basic with `from` replaced by `to` in the file `rel`.
+fn basic_with(rel: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let site = copy_of_basic();
+    let path = site.path().join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    site
+}
+
+fn check_site(site: &tempfile::TempDir) -> Run {
+    waymark(&["check", "--root", path_str(site.path())])
+}
+
+const OVERSIGHT: &str = "content/plans/demo/02-oversight.yaml";
+const PLAN: &str = "content/plans/demo/plan.yaml";
+
+#[test]
+fn an_unquoted_id_is_quoted_as_the_author_wrote_it() {
+    let site = basic_with(OVERSIGHT, "id: \"2.1\"", "id: 2.10");
+    check_site(&site).expect(
+        1,
+        &[
+            "error: The id 2.10 must be written in quotes, like `id: \"2.10\"`: without them it is read as a number, so 1.10 would become 1.1.",
+            "┌─ content/plans/demo/02-oversight.yaml:6:13",
+            ONE_ERROR,
+        ],
+    ).lacks("\"2.1\"");
+}
+
+#[test]
+fn a_missing_colon_points_at_the_line_that_lacks_it() {
+    let site = basic_with(
+        OVERSIGHT,
+        "responsible: Principal Social Worker",
+        "responsible Principal Social Worker",
+    );
+    check_site(&site).expect(
+        1,
+        &[
+            "error: This line has no colon (`:`) after its field name, so YAML cannot tell the name from the value.",
+            "┌─ content/plans/demo/02-oversight.yaml:8:9",
+            "8 │         responsible Principal Social Worker",
+            "= help: Write the field name, a colon and a space, then the value, for example `responsible: Head of Service`.",
+            ONE_ERROR,
+        ],
+    ).lacks("could not find");
+}
+
+#[test]
+fn a_misspelt_field_in_plan_yaml_is_the_only_error() {
+    let site = basic_with(PLAN, "    colour: \"#00703c\"", "    color: \"#00703c\"");
+    check_site(&site)
+        .expect(
+            1,
+            &[
+                "error: `color` is not a field a status in the status key can have.",
+                "┌─ content/plans/demo/plan.yaml:10:5",
+                "= help: Did you mean `colour`? Check the spelling of the field name.",
+                "1 error, 0 warnings. Fix the errors, then run waymark again.",
+            ],
+        )
+        .lacks("has no plan.yaml");
+}
+
+#[test]
+fn a_plan_yaml_that_is_not_valid_yaml_is_not_also_called_missing() {
+    let site = basic_with(PLAN, "title: Response", "title Response");
+    check_site(&site)
+        .expect(
+            1,
+            &["1 error, 0 warnings. Fix the errors, then run waymark again."],
+        )
+        .lacks("has no plan.yaml");
+}
+
+#[test]
+fn an_unknown_field_in_a_delay_names_the_delay() {
+    let site = basic_with(
+        "content/plans/demo/01-front-door.yaml",
+        "revised_due: 2023-04-30",
+        "revised_date: 2023-04-30",
+    );
+    check_site(&site).expect(
+        1,
+        &[
+            "error: `revised_date` is not a field a delay can have.",
+            "┌─ content/plans/demo/01-front-door.yaml:28:11",
+            "= help: Did you mean `revised_due`? Check the spelling of the field name.",
+        ],
+    );
+}
+
+#[test]
+fn a_number_where_true_or_false_belongs_is_quoted() {
+    let site = basic_with(PLAN, "    complete: true", "    complete: 0.5");
+    check_site(&site).expect(
+        1,
+        &[
+            "error: `complete` should be true or false, but it is the number 0.5.",
+            "┌─ content/plans/demo/plan.yaml:12:15",
+            "= help: Write `true` or `false`.",
+        ],
+    );
+}
+
+#[test]
+fn a_source_word_of_a_status_is_suggested_before_a_near_key() {
+    let site = basic_with(
+        PLAN,
+        "  - key: on-track\n",
+        "  - key: on-track\n    source_words: [Amber, Yellow]\n",
+    );
+    let oversight = site.path().join(OVERSIGHT);
+    let text = fs::read_to_string(&oversight).unwrap();
+    fs::write(
+        &oversight,
+        text.replace("status: not-started", "status: amber"),
+    )
+    .unwrap();
+    check_site(&site).expect(
+        1,
+        &[
+            "error: `status: amber` is not in this plan's status key.",
+            "= help: In this plan's status key, `amber` is the source's word for `on-track` (In progress and on schedule). Write `status: on-track` and keep the source's word as `source_status: amber`. The status key is in plans/demo/plan.yaml.",
+            ONE_ERROR,
+        ],
+    );
+}
+
+#[test]
+fn a_source_word_given_to_two_statuses_is_an_error() {
+    let site = basic_with(
+        PLAN,
+        "    complete: true\n",
+        "    complete: true\n    source_words: [Green]\n",
+    );
+    let plan = site.path().join(PLAN);
+    let text = fs::read_to_string(&plan).unwrap();
+    let text = text.replace(
+        "  - key: on-track\n",
+        "  - key: on-track\n    source_words: [green]\n",
+    );
+    fs::write(&plan, text).unwrap();
+    check_site(&site).expect(
+        1,
+        &["error: The source word `green` is listed for both `completed` and `on-track`."],
+    );
+}
+
+// ---------------------------------------------------------------- leftovers
+
+#[test]
+fn text_left_from_waymark_new_is_warned_about() {
+    let site = basic_with(
+        OVERSIGHT,
+        "action: Train all team managers",
+        "action: Write what will be done here.",
+    );
+    check_site(&site).expect(
+        0,
+        &[
+            "warning: This is still the example text that `waymark new` wrote: \"Write what will be done here.\"",
+            "┌─ content/plans/demo/02-oversight.yaml:7:17",
+            "0 errors, 1 warning, 1 note. The site can be built; the warnings are worth fixing.",
+        ],
+    );
+}
+
+#[test]
+fn a_visit_after_the_as_at_date_is_warned_about() {
+    let site = basic_with(
+        "content/inspections/2024-07-monitoring-visit-5.md",
+        "start: 2023-01-31\nend: 2023-02-01",
+        "start: 2024-07-31\nend: 2024-08-01",
+    );
+    check_site(&site).expect(
+        0,
+        &[
+            "warning: This monitoring visit is dated 31 July 2024, after the site's as-at date (1 March 2023), but it is not marked as planned, so the home page would show it as the latest one.",
+            "┌─ content/inspections/2024-07-monitoring-visit-5.md:5:8",
+            "0 errors, 1 warning, 1 note. The site can be built; the warnings are worth fixing.",
+        ],
     );
 }
 

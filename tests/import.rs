@@ -109,6 +109,36 @@ fn extra_status_names_map_onto_the_plan_key() {
 }
 
 /// The tracker of the CSV fixture as a workbook: a notes sheet first, dates as real dates.
+#[test]
+fn source_words_in_the_status_key_map_without_flags() {
+    let dir = site();
+    let root = dir.path();
+    let plan = root.join("content/plans/demo/plan.yaml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let text = text
+        .replace(
+            "    complete: true\n",
+            "    complete: true\n    source_words: [Green]\n",
+        )
+        .replace(
+            "  - key: delayed\n",
+            "  - key: delayed\n    source_words: [Amber, Red]\n",
+        );
+    std::fs::write(&plan, text).unwrap();
+    let done = import(&options(root, fixtures().join("import/tracker.csv"))).unwrap();
+    let written = std::fs::read_to_string(root.join(&done.path)).unwrap();
+    assert!(
+        written.contains("    status: completed\n    source_status: Green\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("    status: delayed\n    source_status: amber\n"),
+        "{written}"
+    );
+    assert_eq!(done.problems.len(), 3, "{:#?}", done.problems);
+    check(root);
+}
+
 fn workbook(path: &Path) {
     let mut book = Workbook::new();
     let notes = book.add_worksheet();

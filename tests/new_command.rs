@@ -1,5 +1,5 @@
 //! `waymark new`: each kind of file is made where Waymark looks for it, with every field,
-//! passes `waymark check --strict` as made, and never replaces a file.
+//! passes `waymark check --strict` once its prompts are replaced, and never replaces a file.
 
 mod common;
 use common::waymark;
@@ -7,8 +7,30 @@ use common::waymark;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The basic fixture as at the day the test runs, as a site being kept up to date is: a
+/// visit made today is then not after the as-at date.
 fn site() -> tempfile::TempDir {
-    common::copy_of("basic")
+    let dir = common::copy_of("basic");
+    let site_yaml = dir.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&site_yaml).unwrap();
+    std::fs::write(&site_yaml, text.replace("as_at: 2023-03-01\n", "")).unwrap();
+    dir
+}
+
+/// The prompts `waymark new` writes in an area, which check warns about until replaced.
+const PROMPTS: [&str; 2] = [
+    "Write the outcome for children and families here.",
+    "Write what will be done here.",
+];
+
+/// Replaces the area's prompts with words an author would write.
+fn fill_prompts(root: &Path, rel: &Path) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let filled = PROMPTS
+        .iter()
+        .fold(text, |t, p| t.replace(p, "Words from the plan."));
+    std::fs::write(&path, filled).unwrap();
 }
 
 /// Runs `waymark new` and returns the file it made, relative to the site.
@@ -233,6 +255,8 @@ fn each_kind_is_made_in_its_place_with_every_field_and_passes_check() {
         PathBuf::from("content/plans/improvement-plan-2026/01-leadership.yaml")
     );
 
+    fill_prompts(root, &area);
+    fill_prompts(root, &second);
     check_strict(root);
 }
 
@@ -346,6 +370,40 @@ fn optional_blocks_pass_check_once_uncommented() {
             .collect();
         assert_ne!(uncommented, text, "{} has optional blocks", rel.display());
         std::fs::write(&path, uncommented).unwrap();
+        fill_prompts(root, rel);
     }
     check_strict(root);
+}
+
+#[test]
+fn an_areas_prompts_are_warned_about_until_replaced() {
+    let dir = site();
+    let root = dir.path();
+    let area = new(root, &["area", "Early help", "--plan", "demo"]);
+    let out = waymark(root, &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    for prompt in PROMPTS {
+        assert!(
+            stderr.contains(&format!(
+                "warning: This is still the example text that `waymark new` wrote: \"{prompt}\""
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains(&format!("┌─ {}:", area.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_new_plans_status_key_is_generic() {
+    let dir = site();
+    let root = dir.path();
+    let plan = new(root, &["plan", "Recovery plan"]);
+    let text = std::fs::read_to_string(root.join(plan)).unwrap();
+    assert!(text.contains("label: Not started\n"), "{text}");
+    assert!(!text.contains("not yet commenced"), "{text}");
+    assert!(text.contains("source_words"), "{text}");
 }

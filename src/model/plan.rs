@@ -34,6 +34,23 @@ pub struct Status {
     pub meaning: Option<String>,
     pub complete: bool,
     pub delayed: bool,
+    /// What source documents call this status (`Amber`, `Yellow`): how `check` and
+    /// `import` recognise the source's own words.
+    pub source_words: Vec<String>,
+}
+
+impl Status {
+    /// Whether `word` is one of this status's source words, ignoring capitals and spacing.
+    pub fn stands_for(&self, word: &str) -> bool {
+        let plain = |w: &str| {
+            w.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let word = plain(word);
+        self.source_words.iter().any(|w| plain(w) == word)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -24,4 +24,7 @@ pub struct Page {
     pub title: String,
     pub summary: Option<String>,
     pub body: Html,
+    /// Its place in the main navigation, lowest first; None keeps it out (about.md
+    /// excepted, which is listed last).
+    pub nav_order: Option<u32>,
 }

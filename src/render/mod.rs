@@ -421,7 +421,7 @@ impl Chrome {
 struct NavItem {
     title: String,
     url: String,
-    section: &'static str,
+    section: String,
     /// `aria-current`: "page" on the item's own page, "true" elsewhere in its section.
     current: Option<&'static str>,
 }
@@ -436,10 +436,10 @@ fn nav(site: &Site, section: &str, path: &str) -> Vec<NavItem> {
 }
 
 fn nav_items(site: &Site) -> Vec<NavItem> {
-    let item = |title: &str, url: String, section| NavItem {
+    let item = |title: &str, url: String, section: &str| NavItem {
         title: title.to_string(),
         url,
-        section,
+        section: section.to_string(),
         current: None,
     };
     let mut items = vec![item("Home", String::new(), "home")];
@@ -452,12 +452,30 @@ fn nav_items(site: &Site) -> Vec<NavItem> {
     items.push(item("Reports", "reports/".into(), "reports"));
     items.push(item("Search", "search/".into(), "search"));
     items.extend(
-        site.pages
-            .iter()
-            .filter(|p| p.slug == "about")
-            .map(|p| item(&p.title, page_url(p), "about")),
+        nav_pages(&site.pages)
+            .into_iter()
+            .map(|p| item(&p.title, page_url(p), &page_section(p))),
     );
     items
+}
+
+/// Pages with a `nav_order`, lowest first (then by title), and about.md last without one.
+fn nav_pages(pages: &[Page]) -> Vec<&Page> {
+    let mut listed: Vec<&Page> = pages.iter().filter(|p| p.nav_order.is_some()).collect();
+    listed.sort_by(|a, b| (a.nav_order, &a.title).cmp(&(b.nav_order, &b.title)));
+    let about = pages
+        .iter()
+        .filter(|p| p.slug == "about" && p.nav_order.is_none());
+    listed.extend(about);
+    listed
+}
+
+/// The section a page is in, for the navigation's `aria-current`: its own.
+fn page_section(page: &Page) -> String {
+    match page.slug.as_str() {
+        "about" => "about".to_string(),
+        slug => format!("page/{slug}"),
+    }
 }
 
 /// The page's address, from the site's root.
@@ -531,7 +549,7 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
             let mut ctx = base(
                 &p.title,
                 p.summary.as_deref(),
-                if p.slug == "about" { "about" } else { "page" },
+                &page_section(p),
                 crumbs(&[]),
             );
             ctx.insert("body", &p.body);

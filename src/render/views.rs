@@ -23,6 +23,8 @@ pub struct SiteView<'a> {
     pub description: Option<&'a str>,
     pub language: &'a str,
     pub base_url: &'a str,
+    /// `base_url` when it is a full address (`https://...`); a path alone names no site.
+    pub address: Option<&'a str>,
     pub logo: Option<&'a str>,
     pub contact_email: Option<&'a str>,
     pub branded: bool,
@@ -41,6 +43,7 @@ impl<'a> SiteView<'a> {
             description: c.description.as_deref(),
             language: &c.language,
             base_url: &c.base_url,
+            address: c.base_url.contains("://").then_some(c.base_url.as_str()),
             logo: c.logo.as_ref().map(|l| l.file.as_str()),
             contact_email: c.contact_email.as_deref(),
             branded: c.brand_colour.is_some(),

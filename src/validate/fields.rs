@@ -228,3 +228,20 @@ pub fn text(value: Option<String>) -> Option<String> {
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
 }
+
+/// Text `waymark new` writes for the author to replace: left in, it would be published.
+pub const OUTCOME_PROMPT: &str = "Write the outcome for children and families here.";
+pub const ACTION_PROMPT: &str = "Write what will be done here.";
+
+/// A warning when `written` is still the prompt `waymark new` put there.
+pub fn prompt_left(
+    doc: &Document,
+    path: &YamlPath,
+    written: &str,
+    prompt: &str,
+) -> Option<Diagnostic> {
+    (written.trim() == prompt).then(|| {
+        doc.warning_at(path, format!("This is still the example text that `waymark new` wrote: \"{prompt}\""))
+            .help("Replace it with the words of the source document, or delete it if the source has nothing here.")
+    })
+}

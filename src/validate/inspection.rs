@@ -1,8 +1,10 @@
 //! Inspection and visit files → `Inspection`, checking dates and grades.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::fields::{date_field, markdown_body, markdown_field, partial_date_field, text, RawDate};
+use crate::dates::long;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::markdown::Addresses;
 use crate::model::{Grade, Inspection, InspectionKind, Judgement, When};
@@ -67,7 +69,14 @@ pub fn read_inspection(
 ) -> Option<Inspection> {
     let root = YamlPath::root();
     let raw: RawInspection = doc
-        .read(&root, "an inspection")
+        .read_parts(
+            &root,
+            "an inspection",
+            &[
+                ("overall", "an overall judgement"),
+                ("judgements", "a judgement"),
+            ],
+        )
         .map_err(|d| problems.push(d))
         .ok()?;
     let planned = raw.status == Some(RawEventStatus::Planned);
@@ -207,4 +216,24 @@ fn grade_index(
         );
     }
     index
+}
+
+/// A held event dated after the as-at date would be shown as the latest one beside
+/// figures that predate it: usually a planned event not marked so, or an old `as_at`.
+pub fn after_as_at(doc: &Document, event: &Inspection, as_at: NaiveDate) -> Option<Diagnostic> {
+    let start = event.when.sort_key()?;
+    if event.planned || start.first_day() <= as_at {
+        return None;
+    }
+    let root = YamlPath::root();
+    let field = if doc.value_at(&root.key("start")).is_some() {
+        "start"
+    } else {
+        "between"
+    };
+    let what = event.kind.label().to_lowercase();
+    Some(
+        doc.warning_at(&root.key(field), format!("This {what} is dated {start}, after the site's as-at date ({}), but it is not marked as planned, so the home page would show it as the latest one.", long(as_at)))
+            .help("If it has not happened yet, add `status: planned`. If it has, change `as_at` in content/site.yaml to a date on or after it (without `as_at`, the as-at date is the day of the build)."),
+    )
 }

@@ -6,7 +6,7 @@ mod plan;
 pub mod site;
 mod writing;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -89,7 +89,8 @@ pub fn site_with_unreadable(
         return (None, problems.sorted());
     };
     crate::timings::mark("routes");
-    let site = assemble(parsed, config, addresses, &mut problems);
+    let plan_files = plan_folders(&parsed, &failed);
+    let site = assemble(parsed, config, addresses, &plan_files, &mut problems);
     let site = (!problems.has_errors()).then_some(site);
     (site, problems.sorted())
 }
@@ -284,10 +285,26 @@ fn page_slug(p: &Parsed, default: &str, problems: &mut Diagnostics) -> Option<St
     }
 }
 
+/// The plan folders (as slugs) that hold a plan.yaml, read or not: an area beside a
+/// plan.yaml that is already reported is not told its folder has none.
+fn plan_folders(parsed: &[Parsed], failed: &[PathBuf]) -> BTreeSet<String> {
+    let kinds = parsed
+        .iter()
+        .map(|p| Some(p.kind.clone()))
+        .chain(failed.iter().map(|f| classify(f)));
+    kinds
+        .filter_map(|k| match k {
+            Some(Kind::Plan { plan }) => Some(slugify(&plan)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn assemble(
     parsed: Vec<Parsed>,
     config: SiteConfig,
     addresses: Addresses<'_>,
+    plan_files: &BTreeSet<String>,
     problems: &mut Diagnostics,
 ) -> Site {
     let mut plans = read_plans(&parsed, &config, addresses, problems);
@@ -332,7 +349,7 @@ fn assemble(
         attach_areas(plan, mine, problems);
         duplicate_ids(ids.remove(&plan.slug).unwrap_or_default(), problems);
     }
-    for (slug, orphans) in areas {
+    for (slug, orphans) in areas.into_iter().filter(|(s, _)| !plan_files.contains(s)) {
         for (_, file) in orphans {
             problems.push(
                 Diagnostic::error(&file, format!("This priority area is in content/plans/{slug}/, but that folder has no plan.yaml."))
@@ -439,14 +456,12 @@ fn read_item(
                 ids,
             }
         }
-        Kind::Inspection { id } => Item::Inspection(inspection::read_inspection(
-            &p.doc,
-            id,
-            &split?,
-            &config.grades,
-            addresses,
-            found,
-        )?),
+        Kind::Inspection { id } => {
+            let event =
+                inspection::read_inspection(&p.doc, id, &split?, &config.grades, addresses, found)?;
+            found.extend(inspection::after_as_at(&p.doc, &event, config.as_at));
+            Item::Inspection(event)
+        }
         Kind::Report { slug } => Item::Report(writing::read_report(
             &p.doc, slug, &split?, addresses, found,
         )?),

@@ -4,7 +4,10 @@ use chrono::NaiveDate;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
-use super::fields::{background_colour, date_field, due_field, markdown_field, text, RawDate};
+use super::fields::{
+    background_colour, date_field, due_field, markdown_field, prompt_left, text, RawDate,
+    ACTION_PROMPT, OUTCOME_PROMPT,
+};
 use crate::diagnostics::{closest, Diagnostic};
 use crate::markdown::Addresses;
 use crate::model::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
@@ -37,6 +40,8 @@ struct RawStatus {
     complete: bool,
     #[serde(default)]
     delayed: bool,
+    #[serde(default)]
+    source_words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -94,9 +99,12 @@ struct RawUpdate {
     revised_due: Option<RawDate>,
 }
 
-/// An action id. Unquoted `1.10` would be read as the number 1.1, silently colliding
-/// with action 1.1, so numbers are refused with the fix.
-struct RawId(String);
+/// An action id as YAML read it. Unquoted `1.10` is the number 1.1, which would silently
+/// collide with action 1.1, so a number is kept apart and refused with the fix.
+enum RawId {
+    Text(String),
+    Number,
+}
 
 impl<'de> Deserialize<'de> for RawId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -104,36 +112,32 @@ impl<'de> Deserialize<'de> for RawId {
         #[serde(untagged)]
         enum Either {
             Text(String),
-            Number(serde_yaml_number::Number),
+            // Only that it is a number matters: the message quotes the source text.
+            #[allow(dead_code)]
+            Number(f64),
         }
-        match Either::deserialize(d)? {
-            Either::Text(t) => Ok(RawId(t)),
-            Either::Number(n) => Err(serde::de::Error::custom(format!(
-                "the id {n} must be written in quotes, like id: \"{n}\", so that 1.10 is not read as 1.1"
-            ))),
-        }
+        Ok(match Either::deserialize(d)? {
+            Either::Text(t) => RawId::Text(t),
+            Either::Number(_) => RawId::Number,
+        })
     }
 }
 
-/// Numbers as YAML wrote them, for the id message only.
-mod serde_yaml_number {
-    use std::fmt;
+/// The parts of an action and a plan that messages name on their own.
+const ACTION_PARTS: &[(&str, &str)] = &[("delay", "a delay"), ("history", "a history entry")];
+const PLAN_PARTS: &[(&str, &str)] = &[("statuses", "a status in the status key")];
 
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    pub enum Number {
-        Int(i64),
-        Float(f64),
-    }
-
-    impl fmt::Display for Number {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self {
-                Number::Int(i) => write!(f, "{i}"),
-                Number::Float(x) => write!(f, "{x}"),
-            }
-        }
-    }
+/// An id written as a number; the message quotes it as the author wrote it (`2.10`).
+fn unquoted_id(doc: &Document, path: &YamlPath) -> Diagnostic {
+    let (id, example) = match doc.written(path) {
+        Some(w) => (format!("The id {w}"), w),
+        None => ("This id".to_string(), "1.10"),
+    };
+    doc.error_at(
+        path,
+        format!("{id} must be written in quotes, like `id: \"{example}\"`: without them it is read as a number, so 1.10 would become 1.1."),
+    )
+    .help("Put the id in double quotes exactly as the plan writes it. Ids form the actions' web addresses, so never reuse one.")
 }
 
 /// Reads plan.yaml. Areas are added later, once every area file is read.
@@ -146,7 +150,7 @@ pub fn read_plan(
 ) -> Option<Plan> {
     let root = YamlPath::root();
     let raw: RawPlan = doc
-        .read(&root, "a plan")
+        .read_parts(&root, "a plan", PLAN_PARTS)
         .map_err(|d| problems.push(d))
         .ok()?;
     let statuses = read_statuses(doc, &raw.statuses, problems);
@@ -193,9 +197,32 @@ fn read_statuses(doc: &Document, raw: &[RawStatus], problems: &mut Vec<Diagnosti
             meaning: text(s.meaning.clone()),
             complete: s.complete,
             delayed: s.delayed,
+            source_words: s.source_words.clone(),
         });
+        shared_source_words(doc, &path, &statuses, problems);
     }
     statuses
+}
+
+/// A source word may stand for one status only, or `check` and `import` could not tell
+/// which it means. Checks the status just added against those before it.
+fn shared_source_words(
+    doc: &Document,
+    path: &YamlPath,
+    statuses: &[Status],
+    problems: &mut Vec<Diagnostic>,
+) {
+    let Some((last, before)) = statuses.split_last() else {
+        return;
+    };
+    for word in &last.source_words {
+        if let Some(other) = before.iter().find(|s| s.stands_for(word)) {
+            problems.push(
+                doc.error_at(&path.key("source_words"), format!("The source word `{word}` is listed for both `{}` and `{}`.", other.key, last.key))
+                    .help("Give each source word to one status only: the one it means in this plan's source documents."),
+            );
+        }
+    }
 }
 
 /// Where an action's id was written, to report two actions sharing one.
@@ -255,6 +282,13 @@ fn read_outcome(
         .read(path, "an outcome")
         .map_err(|d| problems.push(d))
         .ok()?;
+    let outcome_path = path.key("outcome");
+    problems.extend(prompt_left(
+        doc,
+        &outcome_path,
+        &raw.outcome,
+        OUTCOME_PROMPT,
+    ));
     let actions = (0..raw.actions.len())
         .filter_map(|j| {
             let action_path = path.key("actions").index(j);
@@ -289,10 +323,16 @@ fn read_action(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Action> {
     let raw: RawAction = doc
-        .read(path, "an action")
+        .read_parts(path, "an action", ACTION_PARTS)
         .map_err(|d| problems.push(d))
         .ok()?;
-    let id = raw.id.0.trim().to_string();
+    let id = match &raw.id {
+        RawId::Text(id) => id.trim().to_string(),
+        RawId::Number => {
+            problems.push(unquoted_id(doc, &path.key("id")));
+            return None;
+        }
+    };
     let slug = slugify(&id);
     if slug.is_empty() {
         problems.push(
@@ -303,6 +343,12 @@ fn read_action(
     let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
         markdown_field(doc, &path.key(name), value, addresses, problems)
     };
+    problems.extend(prompt_left(
+        doc,
+        &path.key("action"),
+        &raw.action,
+        ACTION_PROMPT,
+    ));
     let status = raw
         .status
         .as_deref()
@@ -347,9 +393,12 @@ fn status_index(
     if index.is_none() {
         let keys: Vec<&str> = plan.statuses.iter().map(|s| s.key.as_str()).collect();
         let mut help = format!("Use one of: {}.", keys.join(", "));
-        if let Some(near) = closest(key, keys.iter().copied()) {
+        let in_history = path.to_string().contains("history");
+        if let Some(meant) = plan.statuses.iter().find(|s| s.stands_for(key)) {
+            help = source_word_help(key.trim(), meant, in_history);
+        } else if let Some(near) = closest(key, keys.iter().copied()) {
             help = format!("Did you mean `{near}`? {help}");
-        } else if !path.to_string().contains("history") {
+        } else if !in_history {
             // Authors often copy the plan's RAG word ("Green"); it has a field of its own.
             help = format!("{help} If `{key}` is the source document's own word, keep it as `source_status: {key}`.");
         }
@@ -365,6 +414,19 @@ fn status_index(
         );
     }
     index
+}
+
+/// `status: Amber` where the key lists Amber as a source word of a status.
+fn source_word_help(word: &str, meant: &Status, in_history: bool) -> String {
+    let keep = if in_history {
+        String::new()
+    } else {
+        format!(" and keep the source's word as `source_status: {word}`")
+    };
+    format!(
+        "In this plan's status key, `{word}` is the source's word for `{}` ({}). Write `status: {}`{keep}.",
+        meant.key, meant.label, meant.key
+    )
 }
 
 fn read_delay(

@@ -58,7 +58,15 @@ struct RawAccessibility {
 pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
     let root = YamlPath::root();
     let raw: RawSite = doc
-        .read(&root, "site.yaml")
+        .read_parts(
+            &root,
+            "site.yaml",
+            &[
+                ("branding", "`branding`"),
+                ("grades", "a grade"),
+                ("accessibility", "`accessibility`"),
+            ],
+        )
         .map_err(|d| found.push(d))
         .ok()?;
     let mut problems = Vec::new();

@@ -27,6 +27,7 @@ pub struct RawPage {
     pub title: String,
     pub summary: Option<String>,
     pub slug: Option<String>,
+    pub nav_order: Option<u32>,
 }
 
 pub fn read_report(
@@ -80,5 +81,6 @@ pub fn read_page(
         title: head.title,
         summary: text(head.summary),
         body: markdown_body(&doc.file, split, addresses, problems),
+        nav_order: head.nav_order,
     }
 }
