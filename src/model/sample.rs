@@ -17,6 +17,7 @@ pub fn status(key: &str, complete: bool, delayed: bool) -> Status {
         meaning: None,
         complete,
         delayed,
+        at_risk: false,
     }
 }
 

@@ -36,6 +36,8 @@ struct RawStatus {
     complete: bool,
     #[serde(default)]
     delayed: bool,
+    #[serde(default)]
+    at_risk: bool,
 }
 
 #[derive(Deserialize)]
@@ -196,9 +198,27 @@ fn read_statuses(doc: &Document, raw: &[RawStatus], problems: &mut Vec<Diagnosti
             meaning: text(s.meaning.clone()),
             complete: s.complete,
             delayed: s.delayed,
+            at_risk: s.at_risk,
         });
+        check_flags(doc, &path, s, problems);
     }
     statuses
+}
+
+/// At risk means not yet complete and not (yet) delayed: one status cannot be two of these.
+fn check_flags(doc: &Document, path: &YamlPath, s: &RawStatus, problems: &mut Vec<Diagnostic>) {
+    let other = match (s.at_risk, s.complete, s.delayed) {
+        (true, true, _) => "complete",
+        (true, _, true) => "delayed",
+        _ => return,
+    };
+    problems.push(
+        doc.error_at(
+            &path.key("at_risk"),
+            format!("The status `{}` is marked both `at_risk: true` and `{other}: true`.", s.key),
+        )
+        .help(format!("A status is at risk when its actions are behind but expected to complete. Remove `at_risk: true`, or remove `{other}: true`.")),
+    );
 }
 
 /// Where an action's id was written, to report two actions sharing one.
