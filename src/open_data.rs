@@ -97,7 +97,7 @@ pub const INSPECTION_FIELDS: &[Field] = &[
     field("title", "Its title."),
     field("kind", "inspection, focused-visit or monitoring-visit."),
     field("planned", "true for one that is expected but has not happened."),
-    field("other_body", "The body inspected, when it is not this site's organisation; null for the organisation's own."),
+    field("other_body", "The other body inspected, when it is not this site's own (a comparator or a partner); null otherwise."),
     field("framework", "The inspection framework."),
     field("number", "For visits: which visit this was."),
     field("start", "When it started (YYYY-MM-DD, or YYYY-MM or YYYY where only that is known)."),
