@@ -22,6 +22,8 @@ pub struct Progress<'a> {
     /// Actions whose source gives no status.
     pub not_recorded: usize,
     pub overdue: usize,
+    /// Actions in a status marked `at_risk`.
+    pub at_risk: usize,
 }
 
 pub fn progress<'a, 'b>(plan: &'a Plan, actions: impl Iterator<Item = &'b Action>) -> Progress<'a> {
@@ -43,11 +45,14 @@ pub fn progress<'a, 'b>(plan: &'a Plan, actions: impl Iterator<Item = &'b Action
         .zip(counts)
         .map(|(status, count)| StatusCount { status, count })
         .collect();
-    let complete = by_status
-        .iter()
-        .filter(|c| c.status.complete)
-        .map(|c| c.count)
-        .sum();
+    let sum = |wanted: fn(&Status) -> bool| -> usize {
+        by_status
+            .iter()
+            .filter(|c| wanted(c.status))
+            .map(|c| c.count)
+            .sum()
+    };
+    let (complete, at_risk) = (sum(|s| s.complete), sum(|s| s.at_risk));
     Progress {
         total,
         complete,
@@ -55,6 +60,7 @@ pub fn progress<'a, 'b>(plan: &'a Plan, actions: impl Iterator<Item = &'b Action
         by_status,
         not_recorded,
         overdue,
+        at_risk,
     }
 }
 
@@ -76,24 +82,42 @@ pub fn delayed_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
         .collect()
 }
 
+/// Actions in a status marked `at_risk`, in plan order.
+pub fn at_risk_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
+    plan.actions()
+        .filter(|(_, a)| {
+            a.status
+                .and_then(|i| plan.status(i))
+                .is_some_and(|s| s.at_risk)
+        })
+        .collect()
+}
+
 pub fn overdue_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
     plan.actions().filter(|(_, a)| plan.is_overdue(a)).collect()
 }
 
-/// The newest held inspection that gave an overall grade: where the journey stands.
+/// The newest of the organisation's own held inspections that gave an overall grade:
+/// where the journey stands. One whose dates are not recorded counts only when no dated
+/// one was graded, as its place among them is not known.
 pub fn current_judgement(inspections: &[Inspection]) -> Option<&Inspection> {
-    inspections
-        .iter()
-        .rev()
-        .find(|i| !i.planned && i.overall.is_some())
+    let graded = || {
+        inspections
+            .iter()
+            .rev()
+            .filter(|i| i.is_own_held() && i.overall.is_some())
+    };
+    graded()
+        .find(|i| i.when.sort_key().is_some())
+        .or_else(|| graded().next())
 }
 
-/// The newest event that has taken place, of any kind.
+/// The organisation's newest dated event that has taken place, of any kind.
 pub fn latest_event(inspections: &[Inspection]) -> Option<&Inspection> {
     inspections
         .iter()
         .rev()
-        .find(|i| !i.planned && i.when.sort_key().is_some())
+        .find(|i| i.is_own_held() && i.when.sort_key().is_some())
 }
 
 pub fn planned_events(inspections: &[Inspection]) -> Vec<&Inspection> {
@@ -114,12 +138,17 @@ pub struct DomainRow {
     pub cells: Vec<Option<Option<usize>>>,
 }
 
+/// The first row of the domains table.
+pub const OVERALL: &str = "Overall judgement";
+
+/// Columns are the inspections that gave any grade, overall or by domain; the overall
+/// grades make the first row.
 pub fn domain_table(inspections: &[Inspection]) -> DomainTable<'_> {
     let columns: Vec<&Inspection> = inspections
         .iter()
-        .filter(|i| !i.judgements.is_empty())
+        .filter(|i| !i.judgements.is_empty() || i.overall.is_some())
         .collect();
-    let mut rows: Vec<DomainRow> = Vec::new();
+    let mut rows: Vec<DomainRow> = overall_row(&columns).into_iter().collect();
     for (col, inspection) in columns.iter().enumerate() {
         for j in &inspection.judgements {
             let key = normalise_domain(&j.domain);
@@ -141,6 +170,25 @@ pub fn domain_table(inspections: &[Inspection]) -> DomainTable<'_> {
         inspections: columns,
         rows,
     }
+}
+
+/// None when no column has an overall grade. A graded inspection without one says
+/// "not recorded"; a visit, which is not graded overall, "not judged".
+fn overall_row(columns: &[&Inspection]) -> Option<DomainRow> {
+    columns
+        .iter()
+        .any(|i| i.overall.is_some())
+        .then(|| DomainRow {
+            domain: OVERALL.to_string(),
+            within: None,
+            cells: columns
+                .iter()
+                .map(|i| match i.kind.is_visit() {
+                    true => i.overall.map(Some),
+                    false => Some(i.overall),
+                })
+                .collect(),
+        })
 }
 
 fn normalise_domain(domain: &str) -> String {

@@ -45,19 +45,6 @@ pub fn status_on(action: &Action, date: NaiveDate, as_at: NaiveDate) -> Option<u
         .map(|u| u.status)
 }
 
-/// The revised due date in force at `date`, by the same rule as [`status_on`].
-pub fn revised_due_on(action: &Action, date: NaiveDate, as_at: NaiveDate) -> Option<NaiveDate> {
-    if date >= as_at {
-        return action.delay.as_ref().and_then(|d| d.revised_due);
-    }
-    action
-        .history
-        .iter()
-        .filter(|u| u.date <= date && u.revised_due.is_some())
-        .max_by_key(|u| u.date)
-        .and_then(|u| u.revised_due)
-}
-
 pub fn snapshot(plan: &Plan, date: NaiveDate) -> Snapshot {
     let mut counts = vec![0; plan.statuses.len()];
     let (mut total, mut not_recorded) = (0, 0);
@@ -93,14 +80,15 @@ pub struct StatusChange<'a> {
     pub to: Option<usize>,
 }
 
-/// An action whose revised due date differs between two reports. `from` is None when it
-/// was not delayed at the earlier report.
+/// An action given a new revised due date since the earlier report. `from` is None when it
+/// had none then. A revised date, once given, stays in force until another replaces it,
+/// so there is always one now (`to`).
 #[derive(Debug, Clone)]
 pub struct DueChange<'a> {
     pub area: &'a PriorityArea,
     pub action: &'a Action,
     pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
+    pub to: NaiveDate,
 }
 
 /// What changed between the last two reporting dates. Each action appears in at most one
@@ -163,20 +151,22 @@ pub fn changes_since_previous(plan: &Plan) -> Option<Changes<'_>> {
             list.push(change);
         }
         let (due_from, due_to) = (
-            revised_due_on(action, previous, plan.as_at),
-            revised_due_on(action, latest, plan.as_at),
+            action.revised_due_on(previous, plan.as_at),
+            action.revised_due_on(latest, plan.as_at),
         );
         // With no revised date in the earlier report, a new one is a change only if the
         // action was not already delayed then: otherwise its date may simply not have
         // been written into the history, and "revised since" would be a guess.
         let was_delayed = from.and_then(|i| plan.status(i)).is_none_or(|s| s.delayed);
-        if due_from != due_to && (due_from.is_some() || !was_delayed) {
-            changes.revised_due.push(DueChange {
-                area,
-                action,
-                from: due_from,
-                to: due_to,
-            });
+        if let Some(to) = due_to.filter(|to| due_from != Some(*to)) {
+            if due_from.is_some() || !was_delayed {
+                changes.revised_due.push(DueChange {
+                    area,
+                    action,
+                    from: due_from,
+                    to,
+                });
+            }
         }
     }
     Some(changes)
@@ -286,7 +276,7 @@ mod tests {
         assert_eq!(ids(&c.new), vec!["added"]);
         assert_eq!(c.revised_due.len(), 1);
         assert_eq!(c.revised_due[0].from, Some(day(2023, 2, 1)));
-        assert_eq!(c.revised_due[0].to, Some(day(2023, 4, 30)));
+        assert_eq!(c.revised_due[0].to, day(2023, 4, 30));
         assert!(!c.is_empty());
     }
 

@@ -89,6 +89,9 @@ enum Command {
         /// The plan a new priority area belongs to (its folder name in content/plans/).
         #[arg(long)]
         plan: Option<String>,
+        /// When a visit or inspection started, or a report's date (YYYY-MM-DD); names the file.
+        #[arg(long, value_parser = day)]
+        date: Option<chrono::NaiveDate>,
         /// The site folder, holding content/ (default: the current folder).
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -193,8 +196,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             kind,
             title,
             plan,
+            date,
             root,
-        } => new_file(kind, &title, plan.as_deref(), &root),
+        } => new_file(kind, &title, plan.as_deref(), date, &root),
         Command::Import {
             file,
             plan,
@@ -243,17 +247,22 @@ fn new_file(
     kind: waymark::scaffold::Kind,
     title: &str,
     plan: Option<&str>,
+    date: Option<chrono::NaiveDate>,
     root: &Path,
 ) -> anyhow::Result<ExitCode> {
-    use waymark::scaffold::{create, NewFile};
+    use waymark::scaffold::{create, Kind, NewFile};
     let request = NewFile {
         kind,
         title,
         plan,
         today: chrono::Local::now().date_naive(),
+        date,
     };
     let rel = create(root, &request)?;
     println!("{}", shown_path(root, &rel).display());
+    if date.is_none() && matches!(kind, Kind::Visit | Kind::Inspection) {
+        eprintln!("note: no --date given, so the file is named without a date and `start:` is empty. Fill in `start:` before you build.");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -271,6 +280,12 @@ fn init(dir: &Path, organisation: &str, title: Option<&str>) -> anyhow::Result<E
         dir.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--date`: a whole date, year-month-day, as the file name and `start:` want it.
+fn day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date written year-month-day, such as 2024-07-31"))
 }
 
 /// `rel` as the author would type it from where they ran waymark.

@@ -31,6 +31,9 @@ pub struct NewFile<'a> {
     pub title: &'a str,
     pub plan: Option<&'a str>,
     pub today: NaiveDate,
+    /// `--date`: when a visit or inspection started, or a report's date. Never guessed
+    /// for a visit or inspection: without it, `start` is left for the author to fill in.
+    pub date: Option<NaiveDate>,
 }
 
 /// Writes the new file under `root` and returns its path relative to `root`. Refuses to
@@ -45,7 +48,16 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
     if slug.is_empty() {
         bail!("The title `{}` has no letters or digits, so it cannot make a file name. Give the new file a title in words.", request.title);
     }
-    let day = request.today.format("%Y-%m-%d").to_string();
+    if request.date.is_some() && matches!(request.kind, Kind::Page | Kind::Plan | Kind::Area) {
+        bail!("--date is for a report, visit or inspection: a page, plan or area has no date of its own.");
+    }
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let day = iso(request.date.unwrap_or(request.today));
+    let start = request.date.map(iso);
+    // The file name is the event's address and how plans name it: dated only when known.
+    let event_name = start
+        .as_ref()
+        .map_or(slug.clone(), |d| format!("{d}-{slug}"));
     let quoted = scalar(&title)?;
     let (rel, text) = match request.kind {
         Kind::Report => (
@@ -53,18 +65,18 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
             report(&quoted, &day),
         ),
         Kind::Visit => {
-            let id = free_event_id(root, &format!("{day}-{slug}"), false);
+            let id = free_event_id(root, &event_name, false);
             (
                 format!("content/inspections/{id}.md"),
-                visit(&quoted, &day, &id),
+                visit(&quoted, &start_field(start.as_deref()), &id),
             )
         }
         Kind::Inspection => {
             let grades = grade_keys(root);
-            let id = free_event_id(root, &format!("{day}-{slug}"), true);
+            let id = free_event_id(root, &event_name, true);
             (
                 format!("content/inspections/{id}.md"),
-                inspection(&quoted, &day, &id, &grades),
+                inspection(&quoted, &start_field(start.as_deref()), &id, &grades),
             )
         }
         Kind::Page => page_file(&slug, &quoted)?,
@@ -101,6 +113,17 @@ fn free_event_id(root: &Path, id: &str, inspection: bool) -> String {
         })
         .find(|candidate| !other_sort(candidate))
         .unwrap_or_else(|| id.to_string())
+}
+
+/// The `start:` line of a visit or inspection, with a note when the date is still to come.
+fn start_field(start: Option<&str>) -> String {
+    match start {
+        Some(day) => format!("start: {day}"),
+        None => "# Not given when this file was made: write the first day (year-month-day) here.\n\
+# If no source gives any date for it, write `dates_not_recorded: true` instead.\n\
+start:"
+            .to_string(),
+    }
 }
 
 /// Creates `path` and its folders, failing if it already exists (checked atomically).
@@ -317,7 +340,7 @@ editorial_note:
     )
 }
 
-fn visit(title: &str, day: &str, id: &str) -> String {
+fn visit(title: &str, start: &str, id: &str) -> String {
     format!(
         "---\n# A visit by inspectors, shown on the timeline. A plan refers to it as `{id}`.\n{HEAD}\
 title: {title}
@@ -328,7 +351,7 @@ status: held
 # Which visit this was: 5 for the fifth.
 number:
 # The first and last days of the visit (year-month-day).
-start: {day}
+{start}
 end:
 # When the letter about the visit was published.
 published:
@@ -354,7 +377,7 @@ editorial_note:
     )
 }
 
-fn inspection(title: &str, day: &str, id: &str, grades: &[String]) -> String {
+fn inspection(title: &str, start: &str, id: &str, grades: &[String]) -> String {
     let keys = if grades.is_empty() {
         "a grade key from content/site.yaml".to_string()
     } else {
@@ -370,7 +393,7 @@ status: held
 # The inspection framework, for example: Inspection of local authority children's services (ILACS)
 framework:
 # The first and last days of the inspection (year-month-day).
-start: {day}
+{start}
 end:
 # When the report was published.
 published:
@@ -429,7 +452,8 @@ summary:
 introduction:
 governance:
 # The status (RAG) key. Actions use the keys; readers see the labels. Change them to match
-# the plan. complete: true counts a status as done; delayed: true lists its actions as delayed.
+# the plan. complete: true counts a status as done; delayed: true lists its actions as delayed;
+# at_risk: true counts and lists its actions as at risk (behind, but expected to complete).
 # source_words lists the source's own words for a status, for example source_words: [Green],
 # so that waymark check and waymark import recognise them.
 statuses:

@@ -79,6 +79,7 @@ fn new_file(dir: &Path, kind: Kind, title: &str) -> Result<PathBuf> {
         title,
         plan: None,
         today: chrono::Local::now().date_naive(),
+        date: None,
     };
     scaffold::create(dir, &request)
 }

@@ -343,7 +343,7 @@ fn a_visit_and_an_inspection_of_one_day_and_title_get_two_files() {
     let site = attacked("");
     let made = |kind: &str| {
         let out = Command::new(env!("CARGO_BIN_EXE_waymark"))
-            .args(["new", kind, "Ofsted", "--root"])
+            .args(["new", kind, "Ofsted", "--date", "2024-07-31", "--root"])
             .arg(site.path())
             .output()
             .unwrap();
@@ -357,7 +357,10 @@ fn a_visit_and_an_inspection_of_one_day_and_title_get_two_files() {
     let visit = made("visit");
     let inspection = made("inspection");
     assert_ne!(visit, inspection);
-    assert!(inspection.ends_with("-ofsted-2.md"), "{inspection}");
+    assert!(
+        inspection.ends_with("2024-07-31-ofsted-2.md"),
+        "{inspection}"
+    );
     let text = std::fs::read_to_string(&inspection).unwrap();
     let id = Path::new(&inspection)
         .file_stem()
@@ -367,7 +370,7 @@ fn a_visit_and_an_inspection_of_one_day_and_title_get_two_files() {
     assert!(text.contains(&format!("refers to it as `{id}`")), "{text}");
     // The same command again still refuses to make a second file of the same sort.
     let again = Command::new(env!("CARGO_BIN_EXE_waymark"))
-        .args(["new", "visit", "Ofsted", "--root"])
+        .args(["new", "visit", "Ofsted", "--date", "2024-07-31", "--root"])
         .arg(site.path())
         .output()
         .unwrap();

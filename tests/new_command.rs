@@ -111,12 +111,13 @@ fn each_kind_is_made_in_its_place_with_every_field_and_passes_check() {
         ],
     );
 
-    let visit = new(root, &["visit", "Seventh monitoring visit"]);
+    let visit = new(
+        root,
+        &["visit", "Seventh monitoring visit", "--date", "2025-01-14"],
+    );
     assert_eq!(
         visit,
-        PathBuf::from(format!(
-            "content/inspections/{day}-seventh-monitoring-visit.md"
-        ))
+        PathBuf::from("content/inspections/2025-01-14-seventh-monitoring-visit.md")
     );
     has_fields(
         root,
@@ -144,13 +145,15 @@ fn each_kind_is_made_in_its_place_with_every_field_and_passes_check() {
         &[
             "inspection",
             "Inspection of local authority children's services",
+            "--date",
+            "2025-03-03",
         ],
     );
     assert_eq!(
         inspection,
-        PathBuf::from(format!(
-            "content/inspections/{day}-inspection-of-local-authority-children-s-services.md"
-        ))
+        PathBuf::from(
+            "content/inspections/2025-03-03-inspection-of-local-authority-children-s-services.md"
+        )
     );
     has_fields(
         root,
@@ -348,8 +351,11 @@ fn optional_blocks_pass_check_once_uncommented() {
     let dir = site();
     let root = dir.path();
     let files = [
-        new(root, &["inspection", "Full inspection"]),
-        new(root, &["visit", "Focused visit"]),
+        new(
+            root,
+            &["inspection", "Full inspection", "--date", "2025-03-03"],
+        ),
+        new(root, &["visit", "Focused visit", "--date", "2025-01-14"]),
         new(root, &["area", "Early help", "--plan", "demo"]),
     ];
     for rel in &files {
@@ -406,4 +412,54 @@ fn a_new_plans_status_key_is_generic() {
     assert!(text.contains("label: Not started\n"), "{text}");
     assert!(!text.contains("not yet commenced"), "{text}");
     assert!(text.contains("source_words"), "{text}");
+}
+
+/// The file name is the event's address and the name plans use for it: it carries the
+/// date the author gave, and no date at all rather than a guessed one.
+#[test]
+fn a_visit_or_inspection_is_dated_and_named_by_date_only_when_given() {
+    let dir = site();
+    let root = dir.path();
+    let dated = new(
+        root,
+        &["visit", "Seventh monitoring visit", "--date", "2024-07-31"],
+    );
+    assert_eq!(
+        dated,
+        PathBuf::from("content/inspections/2024-07-31-seventh-monitoring-visit.md")
+    );
+    assert_eq!(front_matter(root, &dated)["start"], "2024-07-31");
+    check_strict(root);
+
+    let out = waymark(root, &["new", "inspection", "Inspection of services"]);
+    assert!(out.status.success());
+    let undated = PathBuf::from("content/inspections/inspection-of-services.md");
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.trim().ends_with("inspection-of-services.md"),
+        "{printed}"
+    );
+    let front = front_matter(root, &undated);
+    assert!(front["start"].is_null(), "start is left empty: {front:?}");
+    let text = std::fs::read_to_string(root.join(&undated)).unwrap();
+    assert!(!text.contains(&today()), "no date is guessed:\n{text}");
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(note.contains("no --date given"), "{note}");
+    // Until the author fills it in, check says what is missing.
+    let check = waymark(root, &["check"]);
+    let told = String::from_utf8_lossy(&check.stderr);
+    assert!(told.contains("This inspection has no dates"), "{told}");
+
+    let bad = waymark(
+        root,
+        &["new", "visit", "Eighth visit", "--date", "31/07/24"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("year-month-day"));
+}
+
+fn front_matter(root: &Path, rel: &Path) -> serde_yaml::Value {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let front = text.split("---").nth(1).unwrap();
+    serde_yaml::from_str(front).unwrap()
 }

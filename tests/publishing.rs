@@ -204,8 +204,8 @@ fn the_plan_page_lists_what_changed_since_the_previous_report() {
             "Action 1.1 (priority area 1): now Completed, was On track",
             "Action 1.2 (priority area 1): now Delayed, was On track",
             "Action 1.4 (priority area 1): On track",
-            "Action 1.2 (priority area 1): now due 30 June 2024, newly delayed \
-             Action 1.3 (priority area 1): now due 31 May 2024, was 30 April 2024",
+            "Action 1.2 (priority area 1): now due 30 June 2024, the first revised date given \
+             Action 1.3 (priority area 1): now due 31 May 2024, was due 30 April 2024",
         ]
     );
 }

@@ -36,6 +36,7 @@ pub enum When {
     },
     /// Exact dates not known: no earlier than the first, no later than the second.
     Between(PartialDate, PartialDate),
+    /// No source dates it (`dates_not_recorded: true`), or a planned one not yet placed.
     Unknown,
 }
 
@@ -74,6 +75,9 @@ pub struct Inspection {
     pub title: String,
     pub kind: InspectionKind,
     pub planned: bool,
+    /// The body inspected, when it is not the site's organisation (a comparator or a
+    /// partner): such an inspection is never where this journey stands.
+    pub other_body: Option<String>,
     pub framework: Option<String>,
     pub number: Option<u32>,
     pub when: When,
@@ -89,4 +93,48 @@ pub struct Inspection {
     pub source: Option<String>,
     pub editorial_note: Html,
     pub body: Html,
+}
+
+impl Inspection {
+    /// Whether it says where this organisation's journey stands: held, and its own.
+    pub fn is_own_held(&self) -> bool {
+        !self.planned && self.other_body.is_none()
+    }
+}
+
+/// Timeline order: by date (then number, then file name), planned ones with no dates
+/// last. A held one whose dates are not recorded goes after the dated visit of its kind
+/// with the next lower `number` (or before the next higher); with no number to place it
+/// by, after every held one.
+pub fn timeline_order(all: Vec<Inspection>) -> Vec<Inspection> {
+    let (mut undated, mut list): (Vec<Inspection>, Vec<Inspection>) = all
+        .into_iter()
+        .partition(|i| !i.planned && i.when == When::Unknown);
+    list.sort_by(|a, b| by_date(a).cmp(&by_date(b)));
+    undated.sort_by(|a, b| (a.number, &a.id).cmp(&(b.number, &b.id)));
+    for inspection in undated {
+        let at = place_of(&list, &inspection);
+        list.insert(at, inspection);
+    }
+    list
+}
+
+fn by_date(i: &Inspection) -> (bool, Option<PartialDate>, Option<u32>, &str) {
+    let key = i.when.sort_key();
+    (key.is_none(), key, i.number, &i.id)
+}
+
+fn place_of(list: &[Inspection], undated: &Inspection) -> usize {
+    let after_held = list.iter().rposition(|i| !i.planned).map_or(0, |p| p + 1);
+    let Some(n) = undated.number else {
+        return after_held;
+    };
+    let numbered = |i: &Inspection| i.kind == undated.kind && i.number.is_some();
+    let lower = list.iter().rposition(|i| numbered(i) && i.number < Some(n));
+    let higher = list.iter().position(|i| numbered(i) && i.number > Some(n));
+    match (lower, higher) {
+        (Some(p), _) => p + 1,
+        (None, Some(p)) => p,
+        (None, None) => after_held,
+    }
 }

@@ -8,7 +8,7 @@ pub mod sample;
 pub mod site;
 pub mod writing;
 
-pub use inspection::{Grade, Inspection, InspectionKind, Judgement, When};
+pub use inspection::{timeline_order, Grade, Inspection, InspectionKind, Judgement, When};
 pub use plan::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
 pub use writing::{Page, Report};
 

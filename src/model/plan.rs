@@ -34,6 +34,8 @@ pub struct Status {
     pub meaning: Option<String>,
     pub complete: bool,
     pub delayed: bool,
+    /// Behind but expected to complete ("Amber E"): counted and listed as at risk.
+    pub at_risk: bool,
     /// What source documents call this status (`Amber`, `Yellow`): how `check` and
     /// `import` recognise the source's own words.
     pub source_words: Vec<String>,
@@ -122,7 +124,21 @@ impl Plan {
         let Some(status) = action.status.and_then(|i| self.status(i)) else {
             return false;
         };
-        !status.complete && action.effective_due().is_some_and(|due| due < self.as_at)
+        !status.complete
+            && self
+                .effective_due(action)
+                .is_some_and(|due| due < self.as_at)
+    }
+
+    /// The revised due date in force at the as-at date (see [`Action::revised_due_on`]).
+    pub fn revised_due(&self, action: &Action) -> Option<NaiveDate> {
+        action.revised_due_on(self.as_at, self.as_at)
+    }
+
+    /// The date the action is now expected by: the latest revised date wins over the original.
+    pub fn effective_due(&self, action: &Action) -> Option<NaiveDate> {
+        self.revised_due(action)
+            .or_else(|| action.due.as_ref().and_then(Due::date))
     }
 
     pub fn actions(&self) -> impl Iterator<Item = (&PriorityArea, &Action)> {
@@ -139,11 +155,21 @@ impl PriorityArea {
 }
 
 impl Action {
-    /// The date the action is now expected by: a revised due date wins over the original.
-    pub fn effective_due(&self) -> Option<NaiveDate> {
-        self.delay
-            .as_ref()
-            .and_then(|d| d.revised_due)
-            .or_else(|| self.due.as_ref().and_then(Due::date))
+    /// The revised due date in force at `date`: the latest history update on or before it
+    /// (and not after the as-at date) that gave one. At the as-at date the `delay` block
+    /// is the plan's current word, so its date wins over the history's.
+    pub fn revised_due_on(&self, date: NaiveDate, as_at: NaiveDate) -> Option<NaiveDate> {
+        let until = date.min(as_at);
+        let given = self
+            .history
+            .iter()
+            .rev()
+            .filter(|u| u.date <= until)
+            .find_map(|u| u.revised_due);
+        let current = self.delay.as_ref().and_then(|d| d.revised_due);
+        match date >= as_at {
+            true => current.or(given),
+            false => given,
+        }
     }
 }

@@ -18,6 +18,7 @@ pub fn status(key: &str, complete: bool, delayed: bool) -> Status {
         complete,
         delayed,
         source_words: Vec::new(),
+        at_risk: false,
     }
 }
 

@@ -17,6 +17,8 @@ const AXIS_WIDTH: f64 = 40.0;
 const COLUMN_WIDTH: f64 = 40.0;
 const PITCH: f64 = 76.0;
 const LABEL_SPACE: f64 = 44.0;
+/// Actions with no status recorded: white, outlined.
+const NONE_FILL: &str = "#ffffff";
 /// Fill patterns, taken in turn by the statuses of the key.
 const PATTERNS: usize = 4;
 
@@ -65,6 +67,8 @@ pub struct Bar {
     pub y: f64,
     pub height: f64,
     pub class: String,
+    /// The status colour, as an attribute too: it shows where the stylesheet does not.
+    pub fill: String,
     /// The pattern's id, or None for a plain fill.
     pub pattern: Option<String>,
 }
@@ -73,6 +77,7 @@ pub struct Bar {
 pub struct LegendItem {
     pub label: String,
     pub class: String,
+    pub fill: String,
     pub pattern: Option<String>,
 }
 
@@ -80,6 +85,8 @@ pub struct LegendItem {
 pub struct Pattern {
     pub id: String,
     pub class: String,
+    /// The colour that reads on the status colour, for the pattern's lines and dots.
+    pub ink: &'static str,
     /// 1 diagonal lines, 2 dots, 3 cross-hatching.
     pub kind: usize,
 }
@@ -158,6 +165,7 @@ pub fn chart(plan: &Plan, snapshots: &[Snapshot], as_at: chrono::NaiveDate) -> C
                 Some(Pattern {
                     id: pattern_id(plan, i)?,
                     class: status_class(&plan.slug, &status.key),
+                    ink: crate::colour::text_on(&status.colour),
                     kind: i % PATTERNS,
                 })
             })
@@ -178,21 +186,24 @@ fn column(plan: &Plan, s: &Snapshot, x: f64, bottom: f64, scale: f64) -> Column 
             (
                 n,
                 status_class(&plan.slug, &status.key),
+                status.colour.clone(),
                 pattern_id(plan, i),
             )
         })
         .chain(std::iter::once((
             s.not_recorded,
             "seg--none".to_string(),
+            NONE_FILL.to_string(),
             None,
         )));
-    for (count, class, pattern) in parts.filter(|(n, ..)| *n > 0) {
+    for (count, class, fill, pattern) in parts.filter(|(n, ..)| *n > 0) {
         let height = count as f64 * scale;
         y -= height;
         segments.push(Bar {
             y: round1(y),
             height: round1(height),
             class,
+            fill,
             pattern,
         });
     }
@@ -217,6 +228,7 @@ fn legend(plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
         .map(|(i, s)| LegendItem {
             label: s.label.clone(),
             class: status_class(&plan.slug, &s.key),
+            fill: s.colour.clone(),
             pattern: pattern_id(plan, i),
         })
         .collect();
@@ -224,6 +236,7 @@ fn legend(plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
         items.push(LegendItem {
             label: "No status recorded".into(),
             class: "seg--none".into(),
+            fill: NONE_FILL.into(),
             pattern: None,
         });
     }
@@ -273,7 +286,7 @@ pub struct DueChangeView {
     pub url: String,
     pub area_number: u32,
     pub from: Option<DateView>,
-    pub to: Option<DateView>,
+    pub to: DateView,
 }
 
 fn change_view(plan: &Plan, c: &StatusChange<'_>) -> ChangeView {
@@ -292,7 +305,7 @@ fn due_change_view(plan: &Plan, c: &DueChange<'_>) -> DueChangeView {
         url: action_url(plan, c.action),
         area_number: c.area.number,
         from: c.from.map(Into::into),
-        to: c.to.map(Into::into),
+        to: c.to.into(),
     }
 }
 

@@ -625,6 +625,11 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
         .map(|(area, a)| action_view(plan, area, a))
         .collect();
     ctx.insert("overdue", &overdue);
+    let at_risk: Vec<_> = figures::at_risk_actions(plan)
+        .into_iter()
+        .map(|(area, a)| action_view(plan, area, a))
+        .collect();
+    ctx.insert("at_risk", &at_risk);
     let responds_to = plan
         .responds_to
         .as_ref()

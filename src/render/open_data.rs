@@ -67,8 +67,12 @@ pub const ACTION_FIELDS: &[Field] = &[
         "true when the due date had passed at the as-at date and the action was not complete.",
     ),
     field(
+        "at_risk",
+        "true when the status is one the plan's key marks as at risk (behind but expected to complete).",
+    ),
+    field(
         "revised_due",
-        "The revised due date of a delayed action (YYYY-MM-DD).",
+        "The latest revised due date (YYYY-MM-DD), from the delay or the dated updates; it replaces due_date.",
     ),
     field("delay_reason", "Why the action is delayed."),
     field("delay_mitigation", "What is being done about the delay."),
@@ -92,6 +96,7 @@ pub const INSPECTION_FIELDS: &[Field] = &[
     field("title", "Its title."),
     field("kind", "inspection, focused-visit or monitoring-visit."),
     field("planned", "true for one that is expected but has not happened."),
+    field("other_body", "The other body inspected, when it is not this site's own (a comparator or a partner); null otherwise."),
     field("framework", "The inspection framework."),
     field("number", "For visits: which visit this was."),
     field("start", "When it started (YYYY-MM-DD, or YYYY-MM or YYYY where only that is known)."),
@@ -137,6 +142,7 @@ struct ActionRecord<'a> {
     source_status: Option<&'a str>,
     complete: bool,
     overdue: bool,
+    at_risk: bool,
     revised_due: Option<String>,
     delay_reason: Option<String>,
     delay_mitigation: Option<String>,
@@ -197,7 +203,8 @@ fn action_record<'a>(
         source_status: a.source_status.as_deref(),
         complete: status.is_some_and(|s| s.complete),
         overdue: plan.is_overdue(a),
-        revised_due: delay.and_then(|d| d.revised_due).map(iso_day),
+        at_risk: status.is_some_and(|s| s.at_risk),
+        revised_due: plan.revised_due(a).map(iso_day),
         delay_reason: delay.and_then(|d| text(&d.reason)),
         delay_mitigation: delay.and_then(|d| text(&d.mitigation)),
         progress: text(&a.progress),
@@ -295,6 +302,7 @@ struct StatusJson<'a> {
     label: &'a str,
     meaning: Option<&'a str>,
     complete: bool,
+    at_risk: bool,
 }
 
 pub fn actions_json(site: &Site, plan: &Plan) -> anyhow::Result<Vec<u8>> {
@@ -312,6 +320,7 @@ pub fn actions_json(site: &Site, plan: &Plan) -> anyhow::Result<Vec<u8>> {
                 label: &s.label,
                 meaning: s.meaning.as_deref(),
                 complete: s.complete,
+                at_risk: s.at_risk,
             })
             .collect(),
         actions: records(site, plan).collect(),
@@ -338,6 +347,7 @@ struct InspectionJson<'a> {
     title: &'a str,
     kind: crate::model::InspectionKind,
     planned: bool,
+    other_body: Option<&'a str>,
     framework: Option<&'a str>,
     number: Option<u32>,
     start: Option<String>,
@@ -375,6 +385,7 @@ fn inspection_json<'a>(site: &'a Site, i: &'a Inspection) -> InspectionJson<'a> 
         title: &i.title,
         kind: i.kind,
         planned: i.planned,
+        other_body: i.other_body.as_deref(),
         framework: i.framework.as_deref(),
         number: i.number,
         start,
@@ -482,6 +493,7 @@ mod tests {
             source_status: Some("=1"),
             complete: false,
             overdue: true,
+            at_risk: false,
             revised_due: some(),
             delay_reason: some(),
             delay_mitigation: some(),
@@ -512,7 +524,7 @@ mod tests {
         assert_eq!(at("overdue"), "true");
         for f in ACTION_FIELDS
             .iter()
-            .filter(|f| !["area_number", "complete", "overdue"].contains(&f.name))
+            .filter(|f| !["area_number", "complete", "overdue", "at_risk"].contains(&f.name))
         {
             assert_eq!(at(f.name), "'=1", "{}", f.name);
         }

@@ -91,12 +91,15 @@ pub struct StatusCountView {
     pub meaning: Option<String>,
     pub count: usize,
     pub complete: bool,
+    pub at_risk: bool,
 }
 
 /// One segment of the stacked progress bar, in percent of its width.
 #[derive(Serialize)]
 pub struct Segment {
     pub class: String,
+    /// The status colour, as an attribute too: it shows where the stylesheet does not.
+    pub fill: String,
     pub x: f64,
     pub width: f64,
 }
@@ -108,6 +111,9 @@ pub struct ProgressView {
     pub percent_complete: u32,
     pub overdue: usize,
     pub not_recorded: usize,
+    pub at_risk: usize,
+    /// Whether the plan's key has an at-risk status, so that a count of 0 is worth showing.
+    pub tracks_at_risk: bool,
     pub by_status: Vec<StatusCountView>,
     pub segments: Vec<Segment>,
     /// "12 of 18 actions completed (67%)": the bar's text equivalent.
@@ -123,6 +129,7 @@ pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
         let width = 100.0 * c.count as f64 / p.total.max(1) as f64;
         segments.push(Segment {
             class: status_class(&plan.slug, &c.status.key),
+            fill: c.status.colour.clone(),
             x: round2(x),
             width: round2(width),
         });
@@ -143,6 +150,8 @@ pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
         percent_complete: p.percent_complete,
         overdue: p.overdue,
         not_recorded: p.not_recorded,
+        at_risk: p.at_risk,
+        tracks_at_risk: plan.statuses.iter().any(|s| s.at_risk),
         by_status: p
             .by_status
             .iter()
@@ -152,6 +161,7 @@ pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
                 meaning: c.status.meaning.clone(),
                 count: c.count,
                 complete: c.status.complete,
+                at_risk: c.status.at_risk,
             })
             .collect(),
         segments,
@@ -211,7 +221,10 @@ pub struct ActionView<'a> {
     pub anchor: String,
     pub text: &'a Html,
     pub responsible: Option<&'a str>,
+    /// As the plan first gave it; `revised_due`, when there is one, replaces it.
     pub due: Option<DueView>,
+    /// The latest revised due date, from the delay block or the history.
+    pub revised_due: Option<DateView>,
     pub status: Option<Tag>,
     pub source_status: Option<&'a str>,
     pub progress: &'a Html,
@@ -233,6 +246,7 @@ pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) ->
         text: &a.text,
         responsible: a.responsible.as_deref(),
         due: a.due.as_ref().map(due_view),
+        revised_due: plan.revised_due(a).map(Into::into),
         status: status_tag(plan, a.status),
         source_status: a.source_status.as_deref(),
         progress: &a.progress,
@@ -284,6 +298,7 @@ pub struct StatusKeyView<'a> {
     pub class: String,
     pub meaning: Option<&'a str>,
     pub complete: bool,
+    pub at_risk: bool,
 }
 
 #[derive(Serialize)]
@@ -360,6 +375,7 @@ pub fn status_key(plan: &Plan) -> Vec<StatusKeyView<'_>> {
             class: status_class(&plan.slug, &s.key),
             meaning: s.meaning.as_deref(),
             complete: s.complete,
+            at_risk: s.at_risk,
         })
         .collect()
 }
@@ -380,6 +396,7 @@ pub struct EventView<'a> {
     pub kind: &'static str,
     pub kind_key: String,
     pub planned: bool,
+    pub other_body: Option<&'a str>,
     pub framework: Option<&'a str>,
     pub number: Option<u32>,
     /// "31 July 2024 to 1 August 2024", "Between July 2022 and July 2024", or None.
@@ -454,6 +471,7 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
         kind: i.kind.label(),
         kind_key: slugify(i.kind.label()),
         planned: i.planned,
+        other_body: i.other_body.as_deref(),
         framework: i.framework.as_deref(),
         number: i.number,
         when: when_view(&i.when),
@@ -491,6 +509,7 @@ pub struct DomainTableView<'a> {
 #[derive(Serialize)]
 pub struct ColumnView<'a> {
     pub title: &'a str,
+    pub other_body: Option<&'a str>,
     pub url: String,
     pub when: Option<WhenView>,
 }
@@ -517,6 +536,7 @@ pub fn domain_table_view(site: &Site) -> DomainTableView<'_> {
             .iter()
             .map(|i| ColumnView {
                 title: &i.title,
+                other_body: i.other_body.as_deref(),
                 url: inspection_url(i),
                 when: when_view(&i.when),
             })

@@ -17,11 +17,14 @@ struct RawInspection {
     title: String,
     kind: InspectionKind,
     status: Option<RawEventStatus>,
+    other_body: Option<String>,
     framework: Option<String>,
     number: Option<u32>,
     start: Option<RawDate>,
     end: Option<RawDate>,
     between: Option<Vec<RawDate>>,
+    #[serde(default)]
+    dates_not_recorded: bool,
     expected: Option<String>,
     published: Option<RawDate>,
     #[serde(default)]
@@ -123,6 +126,7 @@ pub fn read_inspection(
         title: raw.title,
         kind: raw.kind,
         planned,
+        other_body: text(raw.other_body),
         framework: text(raw.framework),
         number: raw.number,
         when,
@@ -156,6 +160,12 @@ fn read_when(
             );
         }
     }
+    if raw.dates_not_recorded && (raw.start.is_some() || raw.between.is_some()) {
+        problems.push(
+            doc.error_at(&root.key("dates_not_recorded"), "This says its dates are not recorded, but it gives `start` or `between`.")
+                .help("Remove `dates_not_recorded: true` if the dates are known, or remove the dates if no source gives them."),
+        );
+    }
     if let Some(start) = start {
         return When::Dates { start, end };
     }
@@ -181,10 +191,10 @@ fn read_when(
             }
         };
     }
-    if !planned {
+    if !planned && !raw.dates_not_recorded {
         problems.push(
             doc.error_at(&root, "This inspection has no dates: it needs `start` (and `end` if it lasted more than a day), or `between` if the exact dates are not known.")
-                .help("Add `start: 2024-07-31`. If only the month or year is known, write `start: 2010-12` or `start: 2018`."),
+                .help("Add `start: 2024-07-31`. If only the month or year is known, write `start: 2010-12` or `start: 2018`. If no source gives any date for it, write `dates_not_recorded: true`."),
         );
     }
     When::Unknown

@@ -323,7 +323,8 @@ fn assemble(
         })
         .collect();
     crate::timings::mark("read items and Markdown");
-    let (mut inspections, mut reports, mut pages) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut inspections, mut reports, mut pages): (Vec<Inspection>, _, _) =
+        (Vec::new(), Vec::new(), Vec::new());
     let mut areas: BTreeMap<String, Vec<(PriorityArea, PathBuf)>> = BTreeMap::new();
     let mut ids: BTreeMap<String, Vec<plan::IdPlace>> = BTreeMap::new();
     for (item, found) in results {
@@ -357,20 +358,7 @@ fn assemble(
             );
         }
     }
-    inspections.sort_by(|a: &Inspection, b: &Inspection| {
-        (
-            a.when.sort_key().is_none(),
-            a.when.sort_key(),
-            a.number,
-            &a.id,
-        )
-            .cmp(&(
-                b.when.sort_key().is_none(),
-                b.when.sort_key(),
-                b.number,
-                &b.id,
-            ))
-    });
+    let inspections = crate::model::timeline_order(inspections);
     reports.sort_by(|a: &Report, b: &Report| (b.date, &a.slug).cmp(&(a.date, &b.slug)));
     pages.sort_by(|a: &Page, b: &Page| a.slug.cmp(&b.slug));
     let plans: Vec<Plan> = plans.into_values().collect();
@@ -632,7 +620,7 @@ fn overdue_notices(
         .filter(|a| plan.is_overdue(a))
         .map(|a| {
             let span = ids.iter().find(|p| p.id == a.id).and_then(|p| p.span.clone());
-            let due = a.effective_due().map(long).unwrap_or_default();
+            let due = plan.effective_due(a).map(long).unwrap_or_default();
             Diagnostic::info(&doc.file, format!("Action {} is overdue: it was due by {due} and is not complete as at {}.", a.id, long(plan.as_at)))
                 .at(span)
                 .help("If it is done, give it a complete status; if it is delayed, add a delay block with a revised due date.")

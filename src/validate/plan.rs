@@ -42,6 +42,8 @@ struct RawStatus {
     delayed: bool,
     #[serde(default)]
     source_words: Vec<String>,
+    #[serde(default)]
+    at_risk: bool,
 }
 
 #[derive(Deserialize)]
@@ -198,8 +200,10 @@ fn read_statuses(doc: &Document, raw: &[RawStatus], problems: &mut Vec<Diagnosti
             complete: s.complete,
             delayed: s.delayed,
             source_words: s.source_words.clone(),
+            at_risk: s.at_risk,
         });
         shared_source_words(doc, &path, &statuses, problems);
+        check_flags(doc, &path, s, problems);
     }
     statuses
 }
@@ -223,6 +227,22 @@ fn shared_source_words(
             );
         }
     }
+}
+
+/// At risk means not yet complete and not (yet) delayed: one status cannot be two of these.
+fn check_flags(doc: &Document, path: &YamlPath, s: &RawStatus, problems: &mut Vec<Diagnostic>) {
+    let other = match (s.at_risk, s.complete, s.delayed) {
+        (true, true, _) => "complete",
+        (true, _, true) => "delayed",
+        _ => return,
+    };
+    problems.push(
+        doc.error_at(
+            &path.key("at_risk"),
+            format!("The status `{}` is marked both `at_risk: true` and `{other}: true`.", s.key),
+        )
+        .help(format!("A status is at risk when its actions are behind but expected to complete. Remove `at_risk: true`, or remove `{other}: true`.")),
+    );
 }
 
 /// Where an action's id was written, to report two actions sharing one.
