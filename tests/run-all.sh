@@ -13,7 +13,8 @@
 # search (the search page finds a known action in Chromium, served and, built
 # with --relative, opened from disk), layout (in Chromium: printed A4 page counts
 # of the plan, its first priority area and the timeline; nothing clipped at
-# 375 px on any page; printed links' full addresses, built with a full --base-url).
+# 375 px on any page; printed links' full addresses, built with a full --base-url;
+# on the shipped site and tests/fixtures/basic).
 #
 # Environment:
 #   WAYMARK_KEEP_SITE=1     keep the built site and print where it is
@@ -165,12 +166,15 @@ search_step() {
     node tests/browser/search.mjs "$tmp/site-relative" --from-disk --query "RAY rating" --expect "Action 1.4"
 }
 
-# Printed pages and phone widths (tests/browser/layout.mjs); the full addresses printed
-# after links are checked on a copy built with a full base URL.
+# Printed pages and phone widths (tests/browser/layout.mjs), on the shipped site and on
+# tests/fixtures/basic (published under a path); the full addresses printed after links
+# are checked on a copy of the shipped site built with a full base URL.
 layout_step() {
   local base_url=https://example.org/council/
   cargo run --release -q -- build --root . --output "$tmp/site-full" --base-url "$base_url" &&
-    node tests/browser/layout.mjs "$site" --full-address "$tmp/site-full" "$base_url"
+    node tests/browser/layout.mjs "$site" --full-address "$tmp/site-full" "$base_url" &&
+    cargo run --release -q -- build --root tests/fixtures/basic --output "$tmp/fixture" &&
+    node tests/browser/layout.mjs "$tmp/fixture"
 }
 
 if [ -d "$site" ] && [ -f "$site/index.html" ]; then

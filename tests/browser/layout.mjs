@@ -112,6 +112,21 @@ async function findPages(root) {
   return pages;
 }
 
+// The path the site was built to be published under (its base URL's path, "/" for the
+// shipped site), read from where the home page finds its stylesheet.
+async function basePath(root) {
+  const home = await fsp.readFile(path.join(root, 'index.html'), 'utf8');
+  const m = home.match(/<link rel="stylesheet" href="([^"]*)style\.css"/);
+  return m && m[1].startsWith('/') ? m[1] : '/';
+}
+
+// The site's full address, when it has one: the home page's canonical address.
+async function fullAddressOf(root) {
+  const home = await fsp.readFile(path.join(root, 'index.html'), 'utf8');
+  const m = home.match(/<link rel="canonical" href="([^"]*)"/);
+  return m ? new URL(m[1].replace(/&amp;/g, '&')) : null;
+}
+
 // How many pages a PDF has: the page tree's root counts them all.
 function pdfPages(pdf) {
   const text = pdf.toString('latin1');
@@ -257,7 +272,7 @@ async function printedPages(context, url) {
   }
 }
 
-async function firstArea(context, origin, planUrl) {
+async function firstArea(context, origin, prefix, planUrl) {
   const page = await context.newPage();
   try {
     await page.goto(origin + planUrl, { waitUntil: 'load', timeout: TIMEOUT });
@@ -266,19 +281,21 @@ async function firstArea(context, origin, planUrl) {
       const a = document.querySelector('.table--areas tbody a[href]');
       return a ? a.getAttribute('href') : null;
     });
-    return href ? new URL(href, origin + planUrl).pathname : null;
+    return href ? new URL(href, origin + planUrl).pathname.slice(prefix.length - 1) : null;
   } finally {
     await page.close();
   }
 }
 
-async function onPaper(browser, origin, pages, check) {
+// `origin` is where the site's root is served, without its final "/"; `prefix` the
+// site's base path.
+async function onPaper(browser, origin, prefix, pages, check) {
   const context = await browser.newContext();
   try {
     const plan = pages.find((p) => /^\/plans\/[^/]+\/$/.test(p));
     check(plan, 'the site has a plan page');
     if (!plan) return;
-    const area = await firstArea(context, origin, plan);
+    const area = await firstArea(context, origin, prefix, plan);
     check(area, `the plan page ${plan} links its first priority area`);
     const printed = [[plan, 'plan'], [area, 'area'], ['/inspections/', 'timeline']];
     for (const [url, kind] of printed) {
@@ -388,7 +405,9 @@ async function main() {
     process.exit(2);
   }
   if (!fs.existsSync(CHROMIUM_PATH)) usage(`${CHROMIUM_PATH} does not exist (apt-get install chromium)`);
-  const served = await serve(root);
+  const prefix = await basePath(root);
+  const served = await serve(root, prefix);
+  const site = served.origin + prefix.replace(/\/$/, '');
   const pages = await findPages(root);
   let browser;
   try {
@@ -404,10 +423,10 @@ async function main() {
     if (!ok) failures.push(what);
   };
   try {
-    await onPaper(browser, served.origin, pages, check);
-    await onPhone(browser, served.origin, pages, check);
+    await onPaper(browser, site, prefix, pages, check);
+    await onPhone(browser, site, pages, check);
     const plan = pages.find((p) => /^\/plans\/[^/]+\/$/.test(p));
-    if (plan) await printedLinks(browser, served.origin, '/', null, [{ url: plan, within: true }], check);
+    if (plan) await printedLinks(browser, served.origin, prefix, await fullAddressOf(root), [{ url: plan, within: true }], check);
     if (opts.full) await fullAddresses(browser, opts.full, pages, check);
   } catch (e) {
     check(false, `the checks stopped: ${e.message.split('\n')[0]}`);
