@@ -14,7 +14,7 @@ fn basic() -> Built {
 fn delayed_action_is_in_the_exception_list_with_reason_and_revised_date() {
     let site = basic();
     let plan = site.page("/plans/demo/");
-    let rows = plan.all("table.table--stack tbody tr");
+    let rows = plan.all("#delayed ~ table.table--stack tbody tr");
     assert_eq!(rows.len(), 1, "one delayed action");
     let row = text_of(rows[0]);
     assert!(
@@ -127,6 +127,42 @@ fn judgements_table_tells_not_judged_from_not_recorded() {
     assert_eq!(
         help,
         "Children who need help and protection Not judged Requires improvement to be good Inadequate"
+    );
+}
+
+/// Narrow screens show the judgements as a list per inspection in place of the grid.
+#[test]
+fn judgements_are_also_listed_per_inspection() {
+    let site = basic();
+    let page = site.page("/inspections/");
+    let titles = page.texts(".judgements-list h3");
+    let grids = page.all("table.table--judgements thead th a");
+    assert_eq!(titles.len(), grids.len(), "{titles:?}");
+    let lists: Vec<Vec<String>> = page
+        .all(".judgements-list dl")
+        .into_iter()
+        .map(|dl| {
+            let sel = scraper::Selector::parse("div").expect("a selector");
+            dl.select(&sel).map(text_of).collect()
+        })
+        .collect();
+    // The first inspection has only an overall grade; each list starts with the overall.
+    assert_eq!(lists[0], ["Overall judgement Good"]);
+    assert_eq!(
+        lists.get(1).map(Vec::as_slice),
+        Some(
+            &[
+                "Overall judgement Requires improvement to be good".to_string(),
+                "Children who need help and protection Requires improvement to be good".to_string(),
+                "Part of: Children looked after and achieving permanence Adoption performance Requires improvement to be good".to_string(),
+            ][..]
+        ),
+        "{lists:?}"
+    );
+    let later = lists.get(2).expect("a third inspection");
+    assert!(
+        later.iter().any(|g| g == "Children in care Not recorded"),
+        "judged with no grade recorded is listed; not judged is not: {later:?}"
     );
 }
 

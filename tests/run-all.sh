@@ -11,7 +11,10 @@
 # into a temporary folder; public/ is left alone), vnu (HTML validity), a11y
 # (axe-core, reflow, third-party requests and keyboard checks in Chromium),
 # search (the search page finds a known action in Chromium, served and, built
-# with --relative, opened from disk).
+# with --relative, opened from disk), layout (in Chromium: printed A4 page counts
+# of the plan, its first priority area and the timeline; nothing clipped at
+# 375 px on any page; printed links' full addresses, built with a full --base-url;
+# on the shipped site and tests/fixtures/basic).
 #
 # Environment:
 #   WAYMARK_KEEP_SITE=1     keep the built site and print where it is
@@ -163,6 +166,17 @@ search_step() {
     node tests/browser/search.mjs "$tmp/site-relative" --from-disk --query "RAY rating" --expect "Action 1.4"
 }
 
+# Printed pages and phone widths (tests/browser/layout.mjs), on the shipped site and on
+# tests/fixtures/basic (published under a path); the full addresses printed after links
+# are checked on a copy of the shipped site built with a full base URL.
+layout_step() {
+  local base_url=https://example.org/council/
+  cargo run --release -q -- build --root . --output "$tmp/site-full" --base-url "$base_url" &&
+    node tests/browser/layout.mjs "$site" --full-address "$tmp/site-full" "$base_url" &&
+    cargo run --release -q -- build --root tests/fixtures/basic --output "$tmp/fixture" &&
+    node tests/browser/layout.mjs "$tmp/fixture"
+}
+
 if [ -d "$site" ] && [ -f "$site/index.html" ]; then
   run_step vnu bash tests/browser/vnu.sh "$site" || true
   a11y_args=("$site")
@@ -171,11 +185,13 @@ if [ -d "$site" ] && [ -f "$site/index.html" ]; then
   fi
   run_step a11y node tests/browser/a11y.mjs "${a11y_args[@]}" || true
   run_step search search_step || true
+  run_step layout layout_step || true
 else
-  echo "run-all: steps 'vnu', 'a11y' and 'search' cannot run: the site was not built" >&2
+  echo "run-all: steps 'vnu', 'a11y', 'search' and 'layout' cannot run: the site was not built" >&2
   record vnu "FAILED (not run: the site was not built)"
   record a11y "FAILED (not run: the site was not built)"
   record search "FAILED (not run: the site was not built)"
+  record layout "FAILED (not run: the site was not built)"
   failed=1
 fi
 

@@ -102,9 +102,16 @@ pub struct TableView {
 pub struct TableRow {
     pub date: DateView,
     pub is_as_at: bool,
-    pub counts: Vec<usize>,
+    /// One per status, with the status's label: a narrow screen shows each row as a list.
+    pub counts: Vec<LabelledCount>,
     pub not_recorded: usize,
     pub total: usize,
+}
+
+#[derive(Serialize)]
+pub struct LabelledCount {
+    pub label: String,
+    pub count: usize,
 }
 
 fn round1(x: f64) -> f64 {
@@ -252,7 +259,15 @@ fn table(plan: &Plan, snapshots: &[Snapshot], as_at: chrono::NaiveDate) -> Table
             .map(|s| TableRow {
                 date: s.date.into(),
                 is_as_at: s.date == as_at,
-                counts: s.counts.clone(),
+                counts: plan
+                    .statuses
+                    .iter()
+                    .zip(&s.counts)
+                    .map(|(status, &count)| LabelledCount {
+                        label: status.label.clone(),
+                        count,
+                    })
+                    .collect(),
                 not_recorded: s.not_recorded,
                 total: s.total,
             })

@@ -229,10 +229,14 @@ fn error_chain(e: &tera::Error) -> String {
 }
 
 /// Status and grade colours, as classes: a stylesheet keeps pages free of inline styles,
-/// so a strict Content-Security-Policy works.
+/// so a strict Content-Security-Policy works. Also the site's origin, when its base URL is
+/// a full address, for the theme's print stylesheet to print links' full addresses.
 pub fn colours_css(site: &Site) -> String {
     let mut css =
         String::from("/* Made by waymark from content/site.yaml and the plans' status keys. */\n");
+    if let Some(origin) = site_origin(&site.config.base_url) {
+        css.push_str(&format!(":root{{--site-origin:{}}}\n", css_string(origin)));
+    }
     if let Some(brand) = &site.config.brand_colour {
         css.push_str(&format!(
             ":root{{--brand:{brand};--brand-text:{}}}\n",
@@ -254,4 +258,61 @@ pub fn colours_css(site: &Site) -> String {
         }
     }
     css
+}
+
+/// `https://example.gov.uk/improvement/` → `https://example.gov.uk`: what a root-relative
+/// link (`/improvement/plans/`) needs before it to be a full address. None for a base URL
+/// that is only a path.
+fn site_origin(base_url: &str) -> Option<&str> {
+    if !crate::model::addresses::is_full_address(base_url) {
+        return None;
+    }
+    let (scheme, rest) = base_url.split_once("://")?;
+    let host = rest.find('/').map_or(rest, |end| &rest[..end]);
+    base_url.get(..scheme.len() + 3 + host.len())
+}
+
+/// A CSS string, quoted. The base URL is checked before it gets here, but a stylesheet is
+/// no place to trust that: quotes, backslashes and control characters are escaped.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\{:x} ", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_base_url_gives_the_origin_links_print_after() {
+        let origin = site_origin;
+        assert_eq!(
+            origin("https://example.gov.uk/improvement/"),
+            Some("https://example.gov.uk")
+        );
+        assert_eq!(
+            origin("http://localhost:1111/"),
+            Some("http://localhost:1111")
+        );
+        assert_eq!(origin("/"), None);
+        assert_eq!(origin("/improvement/"), None);
+    }
+
+    #[test]
+    fn css_strings_escape_what_would_end_them() {
+        assert_eq!(css_string("https://a.example"), "\"https://a.example\"");
+        assert_eq!(css_string("a\"b\\c\nd"), "\"a\\\"b\\\\c\\a d\"");
+    }
 }

@@ -516,12 +516,23 @@ pub struct DomainTableView<'a> {
     pub rows: Vec<RowView>,
 }
 
+/// An inspection in the table, with the grades it gave in the table's row order: on a
+/// narrow screen each inspection is listed with its own grades instead of the grid.
 #[derive(Serialize)]
 pub struct ColumnView<'a> {
     pub title: &'a str,
     pub other_body: Option<&'a str>,
     pub url: String,
     pub when: Option<WhenView>,
+    pub grades: Vec<ColumnGradeView>,
+}
+
+/// A domain this inspection judged, and its grade (`None` when judged but not recorded).
+#[derive(Serialize)]
+pub struct ColumnGradeView {
+    pub domain: String,
+    pub within: Option<String>,
+    pub grade: Option<Tag>,
 }
 
 #[derive(Serialize)]
@@ -544,11 +555,24 @@ pub fn domain_table_view(site: &Site) -> DomainTableView<'_> {
         columns: table
             .inspections
             .iter()
-            .map(|i| ColumnView {
+            .enumerate()
+            .map(|(col, i)| ColumnView {
                 title: &i.title,
                 other_body: i.other_body.as_deref(),
                 url: inspection_url(i),
                 when: when_view(&i.when),
+                grades: table
+                    .rows
+                    .iter()
+                    .filter_map(|r| {
+                        let grade = (*r.cells.get(col)?)?;
+                        Some(ColumnGradeView {
+                            domain: r.domain.clone(),
+                            within: r.within.clone(),
+                            grade: grade_tag(site, grade),
+                        })
+                    })
+                    .collect(),
             })
             .collect(),
         rows: table
