@@ -42,7 +42,7 @@ pub fn status_on(action: &Action, date: NaiveDate, as_at: NaiveDate) -> Option<u
         .iter()
         .filter(|u| u.date <= date)
         .max_by_key(|u| u.date)
-        .map(|u| u.status)
+        .and_then(|u| u.status)
 }
 
 /// The revised due date in force at `date`, by the same rule as [`status_on`].
@@ -186,14 +186,13 @@ pub fn changes_since_previous(plan: &Plan) -> Option<Changes<'_>> {
 mod tests {
     use super::*;
     use crate::model::sample::{self, day};
-    use crate::model::{Delay, Html, StatusUpdate};
+    use crate::model::{Delay, StatusUpdate};
 
     fn update(date: NaiveDate, status: usize) -> StatusUpdate {
         StatusUpdate {
             date,
-            status,
-            note: Html::default(),
-            revised_due: None,
+            status: Some(status),
+            ..Default::default()
         }
     }
 
