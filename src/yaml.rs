@@ -167,7 +167,9 @@ impl Document {
             None => {
                 let line = &text[line_start..line_end_with_break(text, line_start)];
                 let body = line.trim_start_matches(' ');
-                let after = body.strip_prefix('-').map_or(body, |b| b.trim_start_matches(' '));
+                let after = body
+                    .strip_prefix('-')
+                    .map_or(body, |b| b.trim_start_matches(' '));
                 line_start + line.len() - after.len()
             }
         };
@@ -195,7 +197,9 @@ impl Document {
             let blank = body.trim().is_empty() || body.starts_with('#');
             if !blank {
                 let inside = spaces > deeper_than
-                    || (list_in_line && spaces == indent && (body.starts_with("- ") || body.trim_end() == "-"));
+                    || (list_in_line
+                        && spaces == indent
+                        && (body.starts_with("- ") || body.trim_end() == "-"));
                 if !inside {
                     break;
                 }
@@ -205,7 +209,9 @@ impl Document {
         }
         let value_on_line = match item {
             true => None,
-            false => value_after_key(text, local).map(|v| v.start + self.offset..v.end + self.offset),
+            false => {
+                value_after_key(text, local).map(|v| v.start + self.offset..v.end + self.offset)
+            }
         };
         Some(Extent {
             line_start: line_start + self.offset,
@@ -1057,17 +1063,26 @@ mod tests {
     fn extents_cover_a_value_s_lines_and_leave_comments_after_it() {
         let text = "number: 1 # the area\noutcomes:\n  - outcome: O\n    actions:\n      - id: \"1.1\"\n        progress: |\n          Line one.\n\n          Line two.\n        # a note\n        history:\n        - date: 2023-01-01\n          status: 'it''s' # said\n      - id: \"1.2\"\n";
         let d = doc(text).unwrap();
-        let action = YamlPath::root().key("outcomes").index(0).key("actions").index(0);
+        let action = YamlPath::root()
+            .key("outcomes")
+            .index(0)
+            .key("actions")
+            .index(0);
         let number = d.extent(&YamlPath::root().key("number")).unwrap();
         assert_eq!(&text[number.value_on_line.unwrap()], "1");
         assert_eq!(number.end, text.find("outcomes").unwrap());
         let progress = d.extent(&action.key("progress")).unwrap();
         assert_eq!(progress.indent, 8);
         assert_eq!(&text[progress.value_on_line.clone().unwrap()], "|");
-        assert_eq!(&text[progress.start..progress.end], "progress: |\n          Line one.\n\n          Line two.\n");
+        assert_eq!(
+            &text[progress.start..progress.end],
+            "progress: |\n          Line one.\n\n          Line two.\n"
+        );
         let history = d.extent(&action.key("history")).unwrap();
         assert!(text[history.start..history.end].ends_with("status: 'it''s' # said\n"));
-        let status = d.extent(&action.key("history").index(0).key("status")).unwrap();
+        let status = d
+            .extent(&action.key("history").index(0).key("status"))
+            .unwrap();
         assert_eq!(&text[status.value_on_line.unwrap()], "'it''s'");
         let item = d.extent(&action).unwrap();
         assert_eq!(item.start, text.find("id: \"1.1").unwrap());
