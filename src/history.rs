@@ -170,7 +170,10 @@ pub fn changes_since_previous(plan: &Plan) -> Option<Changes<'_>> {
         // action was not already delayed then: otherwise its date may simply not have
         // been written into the history, and "revised since" would be a guess.
         let was_delayed = from.and_then(|i| plan.status(i)).is_none_or(|s| s.delayed);
-        if due_from != due_to && (due_from.is_some() || !was_delayed) {
+        // An action no longer delayed may keep its delay block (an import never deletes
+        // one): its revised date is then history, not news.
+        let is_delayed = to.and_then(|i| plan.status(i)).is_some_and(|s| s.delayed);
+        if due_from != due_to && is_delayed && (due_from.is_some() || !was_delayed) {
             changes.revised_due.push(DueChange {
                 area,
                 action,
