@@ -227,8 +227,8 @@ pub fn update(options: &UpdateOptions) -> Result<Updated> {
         correct: options.correct,
         labels: &statuses,
     };
-    for a in 0..areas.len() {
-        for (o, outcome) in areas[a].raw.outcomes.clone().iter().enumerate() {
+    for (a, area) in areas.iter_mut().enumerate() {
+        for (o, outcome) in area.raw.outcomes.clone().iter().enumerate() {
             for (i, act) in outcome.actions.iter().enumerate() {
                 let at = At {
                     area: a,
@@ -236,13 +236,13 @@ pub fn update(options: &UpdateOptions) -> Result<Updated> {
                     action: i,
                 };
                 let change = changes.get(&at);
-                let lines = cycle.apply(&mut areas[a].file, at.path(), act, change)?;
+                let lines = cycle.apply(&mut area.file, at.path(), act, change)?;
                 out.summary.extend(lines);
-                let in_scope = import.area.is_none_or(|n| n == areas[a].number);
+                let in_scope = import.area.is_none_or(|n| n == area.number);
                 if change.is_none() && in_scope {
                     out.missing.push(format!(
                         "action {} (priority area {}) is not in the tracker, so it was left as it was. If it should be in the tracker, add its row; Waymark never deletes an action.",
-                        act.id.0, areas[a].number
+                        act.id.0, area.number
                     ));
                 }
             }
@@ -853,6 +853,10 @@ fn scalar(value: &str) -> Result<String> {
     scaffold::scalar(value.trim())
 }
 
+/// New actions under one outcome: its text, its index if the area has it, and each
+/// action's id and row.
+type NewGroup<'t> = (String, Option<usize>, Vec<(String, &'t TrackerRow)>);
+
 /// New actions, each at the end of its outcome, or of a new outcome at the end of its
 /// area. Returns the summary lines.
 fn add_actions(
@@ -876,7 +880,7 @@ fn add_actions(
             .flat_map(|o| o.actions.iter().map(|a| a.id.0.trim().to_string()))
             .collect();
         // Outcome text → rows under it, new outcomes in the order they first appear.
-        let mut groups: Vec<(String, Option<usize>, Vec<(String, &TrackerRow)>)> = Vec::new();
+        let mut groups: Vec<NewGroup> = Vec::new();
         for row in rows {
             let Some(action) = &row.action else {
                 problems.push(Problem { row: row.row, message: format!("the reference {} is not an action of the plan, and the row has no action text, so it was left out.", row.reference.as_deref().unwrap_or("")) });

@@ -424,10 +424,10 @@ fn read_history(
             let date = date_field(doc, &at.key("date"), Some(&u.date), problems);
             // A status that is not in the key drops the entry (the error says so); one
             // left out is a report that gave no status.
-            let status = match &u.status {
-                Some(key) => Some(status_index(doc, &at.key("status"), key, plan, problems)),
-                None => None,
-            };
+            let status = u
+                .status
+                .as_ref()
+                .map(|key| status_index(doc, &at.key("status"), key, plan, problems));
             let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
                 markdown_field(doc, &at.key(name), value, addresses, problems)
             };
