@@ -42,7 +42,7 @@ pub fn status_on(action: &Action, date: NaiveDate, as_at: NaiveDate) -> Option<u
         .iter()
         .filter(|u| u.date <= date)
         .max_by_key(|u| u.date)
-        .map(|u| u.status)
+        .and_then(|u| u.status)
 }
 
 pub fn snapshot(plan: &Plan, date: NaiveDate) -> Snapshot {
@@ -158,13 +158,15 @@ pub fn changes_since_previous(plan: &Plan) -> Option<Changes<'_>> {
         // action was not already delayed then: otherwise its date may simply not have
         // been written into the history, and "revised since" would be a guess.
         let was_delayed = from.and_then(|i| plan.status(i)).is_none_or(|s| s.delayed);
-        if let Some(to) = due_to.filter(|to| due_from != Some(*to)) {
-            if due_from.is_some() || !was_delayed {
+        // A completed action may keep its delay block (an import never deletes one): its
+        // revised date is then history, not news.
+        if let Some(due) = due_to.filter(|due| due_from != Some(*due)) {
+            if !is_complete(to) && (due_from.is_some() || !was_delayed) {
                 changes.revised_due.push(DueChange {
                     area,
                     action,
                     from: due_from,
-                    to,
+                    to: due,
                 });
             }
         }
@@ -176,14 +178,13 @@ pub fn changes_since_previous(plan: &Plan) -> Option<Changes<'_>> {
 mod tests {
     use super::*;
     use crate::model::sample::{self, day};
-    use crate::model::{Delay, Html, StatusUpdate};
+    use crate::model::{Delay, StatusUpdate};
 
     fn update(date: NaiveDate, status: usize) -> StatusUpdate {
         StatusUpdate {
             date,
-            status,
-            note: Html::default(),
-            revised_due: None,
+            status: Some(status),
+            ..Default::default()
         }
     }
 

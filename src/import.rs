@@ -65,7 +65,7 @@ pub struct Imported {
 
 /// The fields a column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Field {
+pub(crate) enum Field {
     Outcome,
     Action,
     Responsible,
@@ -76,7 +76,7 @@ enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 7] = [
+    pub(crate) const ALL: [Field; 7] = [
         Field::Outcome,
         Field::Action,
         Field::Responsible,
@@ -149,7 +149,7 @@ impl Field {
     }
 
     /// The header the authoring guide uses, for messages.
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Field::Outcome => "Outcome",
             Field::Action => "Action",
@@ -161,7 +161,7 @@ impl Field {
         }
     }
 
-    fn from_header(header: &str) -> Option<Field> {
+    pub(crate) fn from_header(header: &str) -> Option<Field> {
         let key: String = header
             .chars()
             .filter(|c| c.is_alphanumeric())
@@ -174,9 +174,9 @@ impl Field {
 }
 
 /// One row of the sheet: its row number and its cells as text.
-struct Row {
-    number: usize,
-    cells: Vec<String>,
+pub(crate) struct Row {
+    pub(crate) number: usize,
+    pub(crate) cells: Vec<String>,
     /// The columns whose cell holds a formula but no saved value (workbooks only).
     unsaved: Vec<usize>,
 }
@@ -184,7 +184,7 @@ struct Row {
 /// What kind of file the rows came from: a CSV file can hold a formula's text where a
 /// workbook holds the value the formula gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
+pub(crate) enum Source {
     Csv,
     Workbook,
 }
@@ -222,7 +222,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported> {
 }
 
 /// Status value (lower case) → key: the plan's keys and labels, and the author's extras.
-fn status_aliases(
+pub(crate) fn status_aliases(
     statuses: &[StatusName],
     extra: &[(String, String)],
     plan: &str,
@@ -247,14 +247,14 @@ fn status_aliases(
     Ok(aliases)
 }
 
-fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
 }
 
-fn keys(statuses: &[StatusName]) -> String {
+pub(crate) fn keys(statuses: &[StatusName]) -> String {
     statuses
         .iter()
         .map(|s| s.key.as_str())
@@ -290,7 +290,7 @@ fn target(options: &ImportOptions, plan_dir: &Path) -> Result<Target> {
         .unwrap_or(path);
     if existing.is_some() && !options.force {
         bail!(
-            "Priority area {number} of the plan {} is already in {}. Add --force to replace that file with the spreadsheet's actions, or choose another number with --area.",
+            "Priority area {number} of the plan {} is already in {}. To bring a later tracker into it, keeping its history and notes, give the date the tracker reports: --as-at YYYY-MM-DD. Add --replace to replace that file with the spreadsheet's actions, or choose another number with --area.",
             options.plan,
             path.display()
         );
@@ -311,7 +311,7 @@ fn file_title(file: &Path) -> String {
     stem.replace(['_', '-'], " ").trim().to_string()
 }
 
-fn read_rows(file: &Path, sheet: Option<&str>) -> Result<(Vec<Row>, Source)> {
+pub(crate) fn read_rows(file: &Path, sheet: Option<&str>) -> Result<(Vec<Row>, Source)> {
     let ext = file
         .extension()
         .and_then(|e| e.to_str())
@@ -452,7 +452,7 @@ fn clean(text: &str) -> String {
 }
 
 /// Which field each column fills.
-type Columns = Vec<(usize, Field)>;
+pub(crate) type Columns = Vec<(usize, Field)>;
 
 /// Finds the header row (the first naming an Action column: trackers often have a title
 /// above it) and maps its columns. Columns it cannot map are reported.
@@ -492,7 +492,7 @@ fn header_row(rows: &[Row], problems: &mut Vec<Problem>) -> Result<(usize, Colum
 }
 
 /// `0` → `A`, `26` → `AA`, as spreadsheets name columns.
-fn column_letter(mut index: usize) -> String {
+pub(crate) fn column_letter(mut index: usize) -> String {
     let mut name = Vec::new();
     loop {
         name.push(b'A' + (index % 26) as u8);
@@ -507,7 +507,7 @@ fn column_letter(mut index: usize) -> String {
 
 /// Reports the row's mapped cells that a spreadsheet would run as a formula (they are
 /// imported as text, as written) and those holding a formula with no saved value.
-fn check_formulas(row: &Row, sheet: &Sheet, problems: &mut Vec<Problem>) {
+pub(crate) fn check_formulas(row: &Row, sheet: &Sheet, problems: &mut Vec<Problem>) {
     for &(col, _) in sheet.columns {
         let cell = row.cells.get(col).map_or("", String::as_str);
         let about = format!(
@@ -543,10 +543,10 @@ struct Read {
 }
 
 /// The sheet's header row and mapped columns, and what kind of file it came from.
-struct Sheet<'a> {
-    header: &'a Row,
-    columns: &'a Columns,
-    source: Source,
+pub(crate) struct Sheet<'a> {
+    pub(crate) header: &'a Row,
+    pub(crate) columns: &'a Columns,
+    pub(crate) source: Source,
 }
 
 /// Rows grouped by outcome, outcomes in the order they first appear. A row with no
@@ -712,7 +712,7 @@ fn write(path: &Path, text: &str, force: bool) -> Result<()> {
     let mut file = match open.open(path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-            "{} already exists. Add --force to replace it, or choose another --area or --title.",
+            "{} already exists. Add --replace to replace it, or choose another --area or --title.",
             path.display()
         ),
         Err(e) => return Err(e).with_context(|| format!("could not create {}", path.display())),

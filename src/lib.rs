@@ -47,7 +47,9 @@ pub mod scaffold;
 pub mod serve;
 
 pub mod import;
+pub mod plan_update;
 pub mod starter;
+pub mod tracker;
 
 use std::path::{Path, PathBuf};
 

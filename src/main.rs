@@ -115,9 +115,18 @@ enum Command {
         /// A status the spreadsheet uses and the plan's status key it means, e.g. Green=completed.
         #[arg(long = "status", value_name = "VALUE=KEY")]
         statuses: Vec<String>,
-        /// Replace the priority area's file if it exists.
-        #[arg(long)]
-        force: bool,
+        /// Replace the priority area's file whole if it exists (history and notes are lost).
+        #[arg(long = "replace", alias = "force")]
+        replace: bool,
+        /// Update the plan in place from a later tracker: the date it reports progress at.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_at: Option<String>,
+        /// With --as-at: correct the latest report (the date is the plan's as-at date).
+        #[arg(long, requires = "as_at")]
+        correct: bool,
+        /// With --as-at: say what would change, and write nothing.
+        #[arg(long, requires = "as_at")]
+        dry_run: bool,
         /// The site folder, holding content/ (default: the current folder).
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -206,9 +215,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             title,
             sheet,
             statuses,
-            force,
+            replace,
+            as_at,
+            correct,
+            dry_run,
             root,
         } => {
+            if replace && as_at.is_some() {
+                anyhow::bail!("--replace replaces a priority area's file whole, and --as-at updates the plan in place: give one or the other.");
+            }
             let options = waymark::import::ImportOptions {
                 statuses: statuses
                     .iter()
@@ -221,9 +236,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 area,
                 title,
                 sheet,
-                force,
+                force: replace,
             };
-            import(&options)
+            match as_at {
+                Some(date) => update_plan(waymark::plan_update::UpdateOptions {
+                    as_at: as_at_date(&date)?,
+                    correct,
+                    dry_run,
+                    import: options,
+                }),
+                None => import(&options),
+            }
         }
     }
 }
@@ -307,6 +330,42 @@ fn status_pair(text: &str) -> anyhow::Result<(String, String)> {
             "--status {text}: write it as VALUE=KEY, for example --status Green=completed"
         ),
     }
+}
+
+/// `--as-at 2023-03-31` (or `31/03/2023`).
+fn as_at_date(text: &str) -> anyhow::Result<chrono::NaiveDate> {
+    match waymark::dates::parse_day(text) {
+        Ok(Some(day)) => Ok(day),
+        _ => anyhow::bail!(
+            "--as-at {text}: write the date the tracker reports progress at as year-month-day, for example --as-at 2023-03-31"
+        ),
+    }
+}
+
+/// `waymark import --as-at`: prints what changed (or would), then where.
+fn update_plan(options: waymark::plan_update::UpdateOptions) -> anyhow::Result<ExitCode> {
+    let updated = waymark::plan_update::update(&options)?;
+    for problem in &updated.problems {
+        eprintln!("warning: {problem}");
+    }
+    for missing in &updated.missing {
+        eprintln!("warning: {missing}");
+    }
+    for line in &updated.summary {
+        println!("{line}");
+    }
+    let root = &options.import.root;
+    if options.dry_run {
+        println!("Nothing was written (--dry-run). Run the same command without --dry-run to make these changes.");
+    } else if updated.files.is_empty() {
+        println!("Nothing needed changing: every file is as it was.");
+    } else {
+        println!("Files changed:");
+        for file in &updated.files {
+            println!("  {}", shown_path(root, file).display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import(options: &waymark::import::ImportOptions) -> anyhow::Result<ExitCode> {

@@ -152,6 +152,76 @@ impl Document {
         Some(node)
     }
 
+    /// Where the value at `path` sits in the file, with its key, for editing the file in
+    /// place (`waymark import`). Block-style YAML only, as content files are written:
+    /// None for a value inside `[...]` or `{...}`, or one the events did not place.
+    pub fn extent(&self, path: &YamlPath) -> Option<Extent> {
+        let place = self.places().get(path)?;
+        let text = &self.text;
+        let marked = place.key.as_ref().map_or(place.value.start, |k| k.start);
+        let marked = marked.checked_sub(self.offset)?;
+        let line_start = text[..marked].rfind('\n').map_or(0, |i| i + 1);
+        // A list item's events mark somewhere in its first line: it starts after `- `.
+        let local = match place.key {
+            Some(_) => marked,
+            None => {
+                let line = &text[line_start..line_end_with_break(text, line_start)];
+                let body = line.trim_start_matches(' ');
+                let after = body
+                    .strip_prefix('-')
+                    .map_or(body, |b| b.trim_start_matches(' '));
+                line_start + line.len() - after.len()
+            }
+        };
+        let start = local + self.offset;
+        let before = &text[line_start..local];
+        if before.contains(['[', '{']) {
+            return None;
+        }
+        // A list item's lines are those indented past its `- `; an entry's, those
+        // indented past its key (and `- ` items in line with a key, for a list under it).
+        let item = place.key.is_none();
+        let indent = before.len();
+        let deeper_than = match item {
+            true => before.trim_end().len().saturating_sub(1),
+            false => indent,
+        };
+        let list_in_line = !item && matches!(self.value_at(path), Some(Value::Sequence(_)));
+        let mut end = line_end_with_break(text, local);
+        let mut at = end;
+        while at < text.len() {
+            let next = line_end_with_break(text, at);
+            let line = &text[at..next];
+            let body = line.trim_start_matches(' ');
+            let spaces = line.len() - body.len();
+            let blank = body.trim().is_empty() || body.starts_with('#');
+            if !blank {
+                let inside = spaces > deeper_than
+                    || (list_in_line
+                        && spaces == indent
+                        && (body.starts_with("- ") || body.trim_end() == "-"));
+                if !inside {
+                    break;
+                }
+                end = next;
+            }
+            at = next;
+        }
+        let value_on_line = match item {
+            true => None,
+            false => {
+                value_after_key(text, local).map(|v| v.start + self.offset..v.end + self.offset)
+            }
+        };
+        Some(Extent {
+            line_start: line_start + self.offset,
+            start,
+            indent,
+            value_on_line,
+            end: end + self.offset,
+        })
+    }
+
     /// The 1-based line of the value at `path`.
     pub fn line_of(&self, path: &YamlPath) -> usize {
         let offset = self.span(path).map_or(0, |s| s.start);
@@ -335,6 +405,77 @@ fn part_name<'a>(inner: &[Segment], parts: &[(&str, &'a str)]) -> Option<&'a str
         Segment::Key(k) => parts.iter().find(|(field, _)| field == k).map(|(_, n)| *n),
         Segment::Index(_) => None,
     })
+}
+
+/// Where a value and its key sit in a file, as byte offsets into it (see [`Document::extent`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extent {
+    /// The start of the line the key (or the list item) is on.
+    pub line_start: usize,
+    /// Where the key begins; for a list item, where its value begins (after `- `).
+    pub start: usize,
+    /// The column `start` is in: the fields of one mapping share it.
+    pub indent: usize,
+    /// The value when it begins on the key's line: without a comment after it, so that
+    /// replacing it keeps the comment. For `|` or `>`, that indicator.
+    pub value_on_line: Option<Range<usize>>,
+    /// Just past the line break of the value's last line. Blank lines and comments after
+    /// it belong to what follows, and are not included.
+    pub end: usize,
+}
+
+/// Just past the line break that ends the line `at` is on (or the end of the text).
+fn line_end_with_break(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+/// The value written after the key that starts at `key`, on the key's own line.
+fn value_after_key(text: &str, key: usize) -> Option<Range<usize>> {
+    let line_end = text[key..].find('\n').map_or(text.len(), |i| key + i);
+    let key_end = match text[key..].chars().next() {
+        Some('"' | '\'') => value_token_end(text, key),
+        _ => key,
+    };
+    let colon = key_end + text[key_end..line_end].find(':')?;
+    let rest = &text[colon + 1..line_end];
+    let value = colon + 1 + (rest.len() - rest.trim_start().len());
+    if value >= line_end || text[value..].starts_with('#') {
+        return None;
+    }
+    Some(value..value_token_end(text, value))
+}
+
+/// The end of the scalar that starts at `start`, before any comment after it on its line.
+fn value_token_end(text: &str, start: usize) -> usize {
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..line_end];
+    let end = match line.chars().next() {
+        Some('"') => {
+            let mut escaped = false;
+            line.char_indices()
+                .skip(1)
+                .find(|&(_, c)| {
+                    let close = c == '"' && !escaped;
+                    escaped = c == '\\' && !escaped;
+                    close
+                })
+                .map_or(line.len(), |(i, _)| i + 1)
+        }
+        Some('\'') => {
+            let bytes = line.as_bytes();
+            let mut i = 1;
+            loop {
+                match bytes.get(i) {
+                    None => break line.len(),
+                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(b'\'') => break i + 1,
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        _ => line.find(" #").unwrap_or(line.len()),
+    };
+    start + line[..end].trim_end().len()
 }
 
 /// "This action has no `id:` line": `what` is "an action", or a file name like "site.yaml".
@@ -1003,6 +1144,36 @@ mod tests {
                 offset_of(&text, line, col)
             );
         }
+    }
+
+    #[test]
+    fn extents_cover_a_value_s_lines_and_leave_comments_after_it() {
+        let text = "number: 1 # the area\noutcomes:\n  - outcome: O\n    actions:\n      - id: \"1.1\"\n        progress: |\n          Line one.\n\n          Line two.\n        # a note\n        history:\n        - date: 2023-01-01\n          status: 'it''s' # said\n      - id: \"1.2\"\n";
+        let d = doc(text).unwrap();
+        let action = YamlPath::root()
+            .key("outcomes")
+            .index(0)
+            .key("actions")
+            .index(0);
+        let number = d.extent(&YamlPath::root().key("number")).unwrap();
+        assert_eq!(&text[number.value_on_line.unwrap()], "1");
+        assert_eq!(number.end, text.find("outcomes").unwrap());
+        let progress = d.extent(&action.key("progress")).unwrap();
+        assert_eq!(progress.indent, 8);
+        assert_eq!(&text[progress.value_on_line.clone().unwrap()], "|");
+        assert_eq!(
+            &text[progress.start..progress.end],
+            "progress: |\n          Line one.\n\n          Line two.\n"
+        );
+        let history = d.extent(&action.key("history")).unwrap();
+        assert!(text[history.start..history.end].ends_with("status: 'it''s' # said\n"));
+        let status = d
+            .extent(&action.key("history").index(0).key("status"))
+            .unwrap();
+        assert_eq!(&text[status.value_on_line.unwrap()], "'it''s'");
+        let item = d.extent(&action).unwrap();
+        assert_eq!(item.start, text.find("id: \"1.1").unwrap());
+        assert_eq!(item.end, text.find("      - id: \"1.2").unwrap());
     }
 
     #[test]

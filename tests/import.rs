@@ -291,7 +291,7 @@ fn nothing_is_replaced_without_force() {
     let out = waymark(root, &["import", tracker, "--plan", "demo", "--area", "1"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Priority area 1 of the plan demo is already in content/plans/demo/01-front-door.yaml. Add --force"), "{stderr}");
+    assert!(stderr.contains("Priority area 1 of the plan demo is already in content/plans/demo/01-front-door.yaml. To bring a later tracker into it"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&area_one).unwrap(), before);
 
     let out = waymark(

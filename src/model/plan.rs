@@ -98,13 +98,22 @@ pub struct Delay {
     pub revised_due: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone)]
+/// One dated report on an action: its status then, and what the report said of the
+/// fields that have since changed (`waymark import` keeps them here when a later tracker
+/// replaces them, so nothing a committee once read disappears).
+#[derive(Debug, Clone, Default)]
 pub struct StatusUpdate {
     pub date: NaiveDate,
-    pub status: usize,
+    /// An index into the plan's `statuses`; None where that report gave no status.
+    pub status: Option<usize>,
     pub note: Html,
     /// The revised due date given at this update, if it gave one.
     pub revised_due: Option<NaiveDate>,
+    /// What the action's fields said at this report, where they have changed since.
+    pub progress: Html,
+    pub impact: Html,
+    pub responsible: Option<String>,
+    pub due: Option<Due>,
 }
 
 impl Plan {

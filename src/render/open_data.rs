@@ -223,7 +223,7 @@ fn records<'a>(site: &'a Site, plan: &'a Plan) -> impl Iterator<Item = ActionJso
                     .history
                     .iter()
                     .filter_map(|u| {
-                        let s = plan.status(u.status)?;
+                        let s = plan.status(u.status?)?;
                         Some(UpdateRecord {
                             date: iso_day(u.date),
                             status: &s.key,

@@ -211,6 +211,11 @@ pub struct UpdateView<'a> {
     pub status: Option<Tag>,
     pub note: &'a Html,
     pub revised_due: Option<DateView>,
+    /// What the report said of fields that have changed since.
+    pub progress: &'a Html,
+    pub impact: &'a Html,
+    pub responsible: Option<&'a str>,
+    pub due: Option<DueView>,
 }
 
 #[derive(Serialize)]
@@ -272,9 +277,13 @@ pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) ->
             .iter()
             .map(|u| UpdateView {
                 date: u.date.into(),
-                status: status_tag(plan, Some(u.status)),
+                status: status_tag(plan, u.status),
                 note: &u.note,
                 revised_due: u.revised_due.map(Into::into),
+                progress: &u.progress,
+                impact: &u.impact,
+                responsible: u.responsible.as_deref(),
+                due: u.due.as_ref().map(due_view),
             })
             .collect(),
         overdue: plan.is_overdue(a),

@@ -96,9 +96,13 @@ struct RawDelay {
 #[serde(deny_unknown_fields)]
 struct RawUpdate {
     date: RawDate,
-    status: String,
+    status: Option<String>,
     note: Option<String>,
     revised_due: Option<RawDate>,
+    progress: Option<String>,
+    impact: Option<String>,
+    responsible: Option<String>,
+    due: Option<RawDate>,
 }
 
 /// An action id as YAML read it. Unquoted `1.10` is the number 1.1, which would silently
@@ -495,8 +499,19 @@ fn read_history(
         .filter_map(|(i, u)| {
             let at = path.index(i);
             let date = date_field(doc, &at.key("date"), Some(&u.date), problems);
-            let status = status_index(doc, &at.key("status"), &u.status, plan, problems);
-            let note = markdown_field(doc, &at.key("note"), u.note.as_deref(), addresses, problems);
+            // A status that is not in the key drops the entry (the error says so); one
+            // left out is a report that gave no status.
+            let status = u
+                .status
+                .as_ref()
+                .map(|key| status_index(doc, &at.key("status"), key, plan, problems));
+            let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
+                markdown_field(doc, &at.key(name), value, addresses, problems)
+            };
+            let note = md("note", u.note.as_deref(), problems);
+            let progress = md("progress", u.progress.as_deref(), problems);
+            let impact = md("impact", u.impact.as_deref(), problems);
+            let due = due_field(doc, &at.key("due"), u.due.as_ref(), problems);
             let revised_due = date_field(
                 doc,
                 &at.key("revised_due"),
@@ -505,9 +520,13 @@ fn read_history(
             );
             Some(StatusUpdate {
                 date: date?,
-                status: status?,
+                status: status.map_or(Some(None), |s| s.map(Some))?,
                 note,
                 revised_due,
+                progress,
+                impact,
+                responsible: text(u.responsible.clone()),
+                due,
             })
         })
         .collect();
