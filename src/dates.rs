@@ -57,6 +57,14 @@ impl PartialDate {
         self.first_day().year()
     }
 
+    /// To the month at most: "March 2014" for a journey at a glance, not the day.
+    pub fn to_month(self) -> PartialDate {
+        match self {
+            PartialDate::Day(d) => PartialDate::Month(d.year(), d.month()),
+            other => other,
+        }
+    }
+
     /// The value for `<time datetime>`: HTML accepts `2018`, `2010-12` and `2022-09-16`.
     pub fn iso(&self) -> String {
         match *self {
@@ -115,6 +123,14 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+
+/// Whole months from `from` to `to` (0 when `to` is not later): 7 December 2022 to
+/// 12 November 2024 is 23.
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    let months = if to.day() < from.day() { months - 1 } else { months };
+    months.max(0) as u32
+}
 
 /// "2022-09-16". chrono writes this form directly; its `format` reads a pattern each time.
 pub fn iso_day(d: NaiveDate) -> String {

@@ -1,7 +1,10 @@
 //! Derived figures: counts by status, percent complete, overdue and delayed actions, the
 //! current judgement, the domains table. Computed here so templates only present them.
 
-use crate::model::{Action, Inspection, Plan, PriorityArea, Status};
+use chrono::NaiveDate;
+
+use crate::dates::months_between;
+use crate::model::{Action, Inspection, Plan, PriorityArea, Site, Status, When};
 
 /// How many actions stand in one status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,22 +25,24 @@ pub struct Progress<'a> {
     /// Actions whose source gives no status.
     pub not_recorded: usize,
     pub overdue: usize,
+    /// Actions with no recorded status whose due date has passed: never called overdue
+    /// (that would guess their status), but counted apart.
+    pub due_passed_unrecorded: usize,
     /// Actions in a status marked `at_risk`.
     pub at_risk: usize,
 }
 
 pub fn progress<'a, 'b>(plan: &'a Plan, actions: impl Iterator<Item = &'b Action>) -> Progress<'a> {
     let mut counts = vec![0usize; plan.statuses.len()];
-    let (mut total, mut not_recorded, mut overdue) = (0, 0, 0);
+    let (mut total, mut not_recorded, mut overdue, mut lapsed) = (0, 0, 0, 0);
     for action in actions {
         total += 1;
         match action.status {
             Some(i) if i < counts.len() => counts[i] += 1,
             _ => not_recorded += 1,
         }
-        if plan.is_overdue(action) {
-            overdue += 1;
-        }
+        overdue += usize::from(plan.is_overdue(action));
+        lapsed += usize::from(plan.is_due_passed_unrecorded(action));
     }
     let by_status: Vec<StatusCount<'a>> = plan
         .statuses
@@ -60,6 +65,7 @@ pub fn progress<'a, 'b>(plan: &'a Plan, actions: impl Iterator<Item = &'b Action
         by_status,
         not_recorded,
         overdue,
+        due_passed_unrecorded: lapsed,
         at_risk,
     }
 }
@@ -95,6 +101,87 @@ pub fn at_risk_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
 
 pub fn overdue_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
     plan.actions().filter(|(_, a)| plan.is_overdue(a)).collect()
+}
+
+/// Actions with no recorded status whose due date had passed by the as-at date.
+pub fn due_passed_unrecorded_actions(plan: &Plan) -> Vec<(&PriorityArea, &Action)> {
+    plan.actions()
+        .filter(|(_, a)| plan.is_due_passed_unrecorded(a))
+        .collect()
+}
+
+/// A dated thing that happened, for saying how old a plan's figures are.
+#[derive(Debug, Clone)]
+pub struct Dated<'a> {
+    pub date: NaiveDate,
+    /// What it was, in lower case as a sentence uses it: "monitoring visit", "progress report".
+    pub what: String,
+    pub inspection: Option<&'a Inspection>,
+}
+
+/// The organisation's latest event known to the day or month that has happened: a held
+/// inspection or visit of its own, or a progress report. Dates that carry a `date_note`
+/// are left out: the note says they may mislead.
+pub fn latest_dated_event(site: &Site) -> Option<Dated<'_>> {
+    let events = site
+        .inspections
+        .iter()
+        .filter(|i| i.is_own_held() && i.date_note.is_none())
+        .filter_map(|i| match &i.when {
+            When::Dates { start, .. } if !matches!(start, crate::dates::PartialDate::Year(_)) => {
+                Some(Dated {
+                    date: start.first_day(),
+                    what: i.kind.label().to_lowercase(),
+                    inspection: Some(i),
+                })
+            }
+            _ => None,
+        });
+    let reports = site
+        .reports
+        .iter()
+        .filter(|r| r.date_note.is_none())
+        .map(|r| Dated {
+            date: r.date,
+            what: "progress report".into(),
+            inspection: None,
+        });
+    events.chain(reports).max_by_key(|d| d.date)
+}
+
+/// Figures older than this, beside a later event, are said to be old.
+pub const STALE_AFTER_MONTHS: u32 = 3;
+
+/// How far a plan's figures fall behind the latest event: None unless by more than
+/// [`STALE_AFTER_MONTHS`] whole months.
+pub fn figures_behind<'a>(plan: &Plan, latest: Option<&Dated<'a>>) -> Option<(u32, Dated<'a>)> {
+    let latest = latest?;
+    let months = months_between(plan.as_at, latest.date);
+    (months > STALE_AFTER_MONTHS).then(|| (months, latest.clone()))
+}
+
+/// The latest date the content records for something that has happened: a plan's as-at
+/// date, a report's date, or when an inspection or visit ended or was published.
+/// Planned events and dates carrying a `date_note` do not count.
+pub fn last_updated(site: &Site) -> Option<NaiveDate> {
+    let plans = site.plans.iter().map(|p| p.as_at);
+    let reports = site
+        .reports
+        .iter()
+        .filter(|r| r.date_note.is_none())
+        .map(|r| r.date);
+    let events = site
+        .inspections
+        .iter()
+        .filter(|i| !i.planned && i.date_note.is_none())
+        .flat_map(|i| {
+            let ended = match &i.when {
+                When::Dates { start, end } => Some(end.unwrap_or(*start).first_day()),
+                _ => None,
+            };
+            ended.into_iter().chain(i.published)
+        });
+    plans.chain(reports).chain(events).max()
 }
 
 /// The newest of the organisation's own held inspections that gave an overall grade:

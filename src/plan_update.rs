@@ -111,7 +111,7 @@ struct LooseEntry {
 }
 
 /// The fields a tracker updates, in the order an action lists its fields.
-const ORDER: [&str; 11] = [
+const ORDER: [&str; 12] = [
     "id",
     "action",
     "responsible",
@@ -123,6 +123,7 @@ const ORDER: [&str; 11] = [
     "delay",
     "history",
     "editorial_note",
+    "record_note",
 ];
 
 /// One change to a file's text: `text` replaces `at`. Insertions at one place go in

@@ -329,8 +329,12 @@ meeting:
 author:
 # One or two sentences shown in the list of reports.
 summary:
-# The document these facts come from: its title or web address.
+# The document these facts come from: its title.
 source:
+# The document's web address, starting https://, so that pages link to it.
+source_url:
+# Only if the date shown could mislead (the source gives one that cannot be right): why, in a sentence or two.
+date_note:
 # Markdown: a note from the editors, shown marked as an editorial note.
 editorial_note:
 ---
@@ -363,8 +367,12 @@ areas_covered:
 headline:
 # One or two sentences shown in the timeline.
 summary:
-# The document these facts come from: its title or web address.
+# The document these facts come from: its title.
 source:
+# The document's web address, starting https://, so that pages link to it.
+source_url:
+# Only if the date shown could mislead (the source gives one that cannot be right): why, in a sentence or two.
+date_note:
 # Markdown: a note from the editors, shown marked as an editorial note.
 editorial_note:
 # The inspectors' names: remove the # from the start of the next two lines, one line per name.
@@ -399,8 +407,12 @@ end:
 published:
 # One or two sentences shown in the timeline.
 summary:
-# The document these facts come from: its title or web address.
+# The document these facts come from: its title.
 source:
+# The document's web address, starting https://, so that pages link to it.
+source_url:
+# Only if the date shown could mislead (the source gives one that cannot be right): why, in a sentence or two.
+date_note:
 # Markdown: a note from the editors, shown marked as an editorial note.
 editorial_note:
 # The overall judgement. The grade is {keys}.

@@ -264,6 +264,19 @@ fn an_impossible_date() {
 }
 
 #[test]
+fn a_source_url_that_is_not_a_web_address() {
+    check("source-url-not-an-address").expect(
+        1,
+        &[
+            "error: `source_url: www.ofsted.gov.uk/letter.pdf` is not a web address a reader could follow.",
+            "┌─ content/inspections/2024-07-monitoring-visit-5.md:14:13",
+            "= help: Write the document's full address as your browser shows it, starting `https://` (or `http://`), for example `https://www.example.gov.uk/report.pdf`, or leave the field out.",
+            ONE_ERROR,
+        ],
+    );
+}
+
+#[test]
 fn a_month_first_date_is_explained() {
     check("month-first-date").expect(
         1,
@@ -285,7 +298,7 @@ fn uk_dates_are_accepted_and_overdue_actions_are_listed() {
             0,
             &[
                 "note: Action 1.4 is overdue: it was due by 31 January 2023 and is not complete as at 1 March 2023.",
-                "┌─ content/plans/demo/01-front-door.yaml:38:13",
+                "┌─ content/plans/demo/01-front-door.yaml:39:13",
                 "= help: If it is done, give it a complete status; if it is delayed, add a delay block with a revised due date.",
                 "0 errors, 0 warnings, 1 note. No problems found.",
             ],
@@ -905,7 +918,7 @@ fn an_unknown_field_in_a_delay_names_the_delay() {
         1,
         &[
             "error: `revised_date` is not a field a delay can have.",
-            "┌─ content/plans/demo/01-front-door.yaml:28:11",
+            "┌─ content/plans/demo/01-front-door.yaml:29:11",
             "= help: Did you mean `revised_due`? Check the spelling of the field name.",
         ],
     );

@@ -153,8 +153,8 @@ fn a_revised_date_given_in_history_replaces_the_original_everywhere() {
     assert!(plan.all("#overdue").is_empty(), "nothing is overdue now");
     let figures = plan.text("h2 + .progress .progress__text");
     assert!(!figures.contains("overdue"), "{figures}");
-    let overdue = plan.texts("table.table--areas tfoot td[data-label=Overdue]");
-    assert_eq!(overdue, ["0"]);
+    // Overdue is counted apart from the statuses, under the table.
+    assert_eq!(plan.texts(".lateness li"), ["Overdue: 0"]);
     assert_eq!(csv_cell(&site, "1.4", "revised_due"), "2023-06-30");
     assert_eq!(csv_cell(&site, "1.4", "overdue"), "false");
     assert_eq!(csv_cell(&site, "1.4", "due_date"), "2023-01-31");
@@ -212,8 +212,9 @@ fn a_status_marked_at_risk_is_counted_and_its_actions_listed() {
     );
     let site = built(&dir);
     let home = site.page("/");
-    let rows = home.texts("table tbody tr");
-    assert!(rows.contains(&"At risk 1".to_string()), "{rows:?}");
+    // At risk is counted apart from the statuses' table, beside overdue.
+    let late = home.texts(".lateness li");
+    assert!(late.contains(&"At risk: 1".to_string()), "{late:?}");
     let plan = site.page("/plans/demo/");
     let figures = plan.text("h2 + .progress .progress__text");
     assert!(figures.contains("; 1 at risk"), "{figures}");

@@ -91,6 +91,10 @@ pub struct Inspection {
     pub headline: Html,
     pub summary: Option<String>,
     pub source: Option<String>,
+    /// The source document's web address (checked: http or https).
+    pub source_url: Option<String>,
+    /// Why the dates shown may mislead (`date_note`): marked wherever the date is listed.
+    pub date_note: Option<String>,
     pub editorial_note: Html,
     pub body: Html,
 }
@@ -99,6 +103,21 @@ impl Inspection {
     /// Whether it says where this organisation's journey stands: held, and its own.
     pub fn is_own_held(&self) -> bool {
         !self.planned && self.other_body.is_none()
+    }
+
+    /// No exact dates, no grades, inspectors, publication, areas covered or headline
+    /// findings: such visits in a row are one entry on the timeline, not one each (the
+    /// text below the front matter, which each keeps on its own page, does not count).
+    pub fn has_no_details(&self) -> bool {
+        !self.planned
+            && !matches!(self.when, When::Dates { .. })
+            && self.published.is_none()
+            && self.inspectors.is_empty()
+            && self.overall.is_none()
+            && self.judgements.is_empty()
+            && self.areas_covered.is_empty()
+            && self.headline.is_empty()
+            && self.date_note.is_none()
     }
 }
 

@@ -88,6 +88,9 @@ pub struct Action {
     /// Oldest first.
     pub history: Vec<StatusUpdate>,
     pub editorial_note: Html,
+    /// How the record was made from its source (a table converted, cells moved): shown
+    /// after the content, under "About this record".
+    pub record_note: Html,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -134,6 +137,15 @@ impl Plan {
             return false;
         };
         !status.complete
+            && self
+                .effective_due(action)
+                .is_some_and(|due| due < self.as_at)
+    }
+
+    /// No recorded status, and a known due date before the plan's as-at date: the due
+    /// date has passed, but whether the action is done is not known.
+    pub fn is_due_passed_unrecorded(&self, action: &Action) -> bool {
+        action.status.and_then(|i| self.status(i)).is_none()
             && self
                 .effective_due(action)
                 .is_some_and(|due| due < self.as_at)

@@ -37,6 +37,7 @@ pub fn action(id: &str, status: Option<usize>) -> Action {
         delay: None,
         history: vec![],
         editorial_note: Html::default(),
+        record_note: Html::default(),
     }
 }
 

@@ -13,6 +13,10 @@ pub struct Report {
     pub author: Option<String>,
     pub summary: Option<String>,
     pub source: Option<String>,
+    /// The source document's web address (checked: http or https).
+    pub source_url: Option<String>,
+    /// Why the date shown may mislead (`date_note`): marked wherever the date is listed.
+    pub date_note: Option<String>,
     pub editorial_note: Html,
     pub body: Html,
 }

@@ -26,6 +26,8 @@ struct Entry<'a> {
     path: String,
     updated: NaiveDate,
     summary: Option<&'a str>,
+    /// Why its date may mislead: said in the summary, as lists on the site mark it.
+    date_note: Option<&'a str>,
     category: &'static str,
 }
 
@@ -48,6 +50,7 @@ fn entries(site: &Site) -> Vec<Entry<'_>> {
             path: report_url(r),
             updated: r.date,
             summary: r.summary.as_deref(),
+            date_note: r.date_note.as_deref(),
             category: "Progress report",
         })
         .collect();
@@ -61,6 +64,7 @@ fn entries(site: &Site) -> Vec<Entry<'_>> {
                     path: inspection_url(i),
                     updated: event_date(i)?,
                     summary: i.summary.as_deref(),
+                    date_note: i.date_note.as_deref(),
                     category: i.kind.label(),
                 })
             }),
@@ -70,6 +74,7 @@ fn entries(site: &Site) -> Vec<Entry<'_>> {
         path: plan_url(p),
         updated: p.as_at,
         summary: p.summary.as_deref(),
+        date_note: None,
         category: "Action plan",
     }));
     // Newest first; the path breaks ties so the order never depends on anything else.
@@ -161,7 +166,11 @@ fn push_entry(xml: &mut String, site: &Site, e: &Entry) {
         escape(e.category)
     );
     let summary = e.summary.unwrap_or(e.category);
-    let _ = writeln!(xml, "    <summary>{}</summary>", escape(summary));
+    let summary = match e.date_note {
+        Some(note) => format!("{summary} Note on this date: {note}"),
+        None => summary.to_string(),
+    };
+    let _ = writeln!(xml, "    <summary>{}</summary>", escape(&summary));
     xml.push_str("  </entry>\n");
 }
 

@@ -376,13 +376,18 @@ struct ChromeParts {
 }
 
 impl Chrome {
-    /// What every template is given: the way back to the root, the site, its as-at date.
+    /// What every template is given: the way back to the root, the site, its as-at date
+    /// and the date it was last updated.
     fn insert_site_wide(&self, ctx: &mut Context, site: &Site, root: &str) {
         ctx.insert("root", root);
         let site_wide = self.site_wide.get_or_init(|| {
             let mut values = Context::new();
             values.insert("site", &SiteView::new(site));
             values.insert("as_at", &DateView::from(site.config.as_at));
+            values.insert(
+                "last_updated",
+                &figures::last_updated(site).map(DateView::from),
+            );
             values
         });
         ctx.extend(site_wide.clone());
@@ -514,7 +519,7 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
             ("plans.html", ctx)
         }
         Job::Plan(plan) => ("plan.html", plan_page(site, plan)),
-        Job::Area(plan, area) => ("area.html", area_page(plan, area)),
+        Job::Area(plan, area) => ("area.html", area_page(site, plan, area)),
         Job::Action(plan, area, action) => ("action.html", action_page(plan, area, action)),
         Job::Inspections => ("inspections.html", inspections_page(site)),
         Job::Inspection(i) => ("inspection.html", inspection_page(site, i)),
@@ -573,10 +578,13 @@ fn home(site: &Site) -> Context {
         "current",
         &figures::current_judgement(&site.inspections).map(|i| event_view(site, i)),
     );
+    let latest = figures::latest_event(&site.inspections);
+    ctx.insert("latest", &latest.map(|i| event_view(site, i)));
     ctx.insert(
-        "latest",
-        &figures::latest_event(&site.inspections).map(|i| event_view(site, i)),
+        "latest_findings",
+        &latest.and_then(|i| findings_excerpt(&i.headline)),
     );
+    ctx.insert("journey", &journey(site));
     ctx.insert(
         "planned",
         &figures::planned_events(&site.inspections)
@@ -600,7 +608,7 @@ fn home(site: &Site) -> Context {
 
 fn plan_page(site: &Site, plan: &Plan) -> Context {
     let mut ctx = base(&plan.title, plan.summary.as_deref(), "plans", crumbs(&[]));
-    ctx.insert("plan", &plan_summary(plan));
+    ctx.insert("plan", &plan_summary(site, plan));
     ctx.insert("superseded_by", &superseded_by(site, plan));
     ctx.insert("introduction", &plan.introduction);
     ctx.insert("governance", &plan.governance);
@@ -625,6 +633,11 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
         .map(|(area, a)| action_view(plan, area, a))
         .collect();
     ctx.insert("overdue", &overdue);
+    let lapsed: Vec<_> = figures::due_passed_unrecorded_actions(plan)
+        .into_iter()
+        .map(|(area, a)| action_view(plan, area, a))
+        .collect();
+    ctx.insert("due_passed_unrecorded", &lapsed);
     let at_risk: Vec<_> = figures::at_risk_actions(plan)
         .into_iter()
         .map(|(area, a)| action_view(plan, area, a))
@@ -640,7 +653,7 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
     ctx
 }
 
-fn area_page(plan: &Plan, area: &PriorityArea) -> Context {
+fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
     let title = format!("Priority area {}: {}", area.number, area.title);
     let mut ctx = base(
         &title,
@@ -656,6 +669,7 @@ fn area_page(plan: &Plan, area: &PriorityArea) -> Context {
         },
     );
     ctx.insert("plan_as_at", &DateView::from(plan.as_at));
+    ctx.insert("behind", &behind_view(site, plan));
     ctx.insert("area", &area_summary(plan, area));
     ctx.insert("editorial_note", &area.editorial_note);
     ctx.insert("status_key", &status_key(plan));
@@ -713,6 +727,7 @@ fn inspections_page(site: &Site) -> Context {
         "inspections",
         crumbs(&[]),
     );
+    // `events`, one per file, stays for sites whose own template lists them.
     ctx.insert(
         "events",
         &site
@@ -721,6 +736,8 @@ fn inspections_page(site: &Site) -> Context {
             .map(|i| event_view(site, i))
             .collect::<Vec<_>>(),
     );
+    ctx.insert("entries", &timeline(site));
+    ctx.insert("journey", &journey(site));
     ctx.insert("table", &domain_table_view(site));
     ctx
 }
@@ -733,6 +750,10 @@ fn inspection_page(site: &Site, i: &Inspection) -> Context {
         crumbs(&[("Inspections and visits", "inspections/".into())]),
     );
     ctx.insert("event", &event_view(site, i));
+    let (body, contents) = sections(&i.body);
+    ctx.insert("body", &body);
+    // A short text needs no list of its sections.
+    ctx.insert("contents", &if contents.len() >= 3 { contents } else { Vec::new() });
     let plans: Vec<PageLink<'_>> = site
         .plans
         .iter()

@@ -8,6 +8,7 @@ use tera::Context;
 
 use crate::model::addresses::*;
 use crate::model::{Action, Html, Inspection, Plan, PriorityArea, Report, Site, When};
+use crate::plain_text;
 use crate::routes::slugify;
 
 #[derive(Serialize, Clone)]
@@ -111,6 +112,8 @@ pub struct ProgressView {
     pub percent_complete: u32,
     pub overdue: usize,
     pub not_recorded: usize,
+    /// No status recorded and the due date passed: counted apart from overdue.
+    pub due_passed_unrecorded: usize,
     pub at_risk: usize,
     /// Whether the plan's key has an at-risk status, so that a count of 0 is worth showing.
     pub tracks_at_risk: bool,
@@ -150,6 +153,7 @@ pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
         percent_complete: p.percent_complete,
         overdue: p.overdue,
         not_recorded: p.not_recorded,
+        due_passed_unrecorded: p.due_passed_unrecorded,
         at_risk: p.at_risk,
         tracks_at_risk: plan.statuses.iter().any(|s| s.at_risk),
         by_status: p
@@ -237,7 +241,13 @@ pub struct ActionView<'a> {
     pub delay: Option<DelayView<'a>>,
     pub history: Vec<UpdateView<'a>>,
     pub overdue: bool,
+    /// No status recorded and the due date passed.
+    pub due_passed_unrecorded: bool,
     pub editorial_note: &'a Html,
+    /// How the record was made from its source: shown under "About this record".
+    pub record_note: &'a Html,
+    /// The action in one short line, for the area's overview table.
+    pub short_text: String,
     pub area_number: u32,
     pub area_title: &'a str,
     pub area_url: String,
@@ -277,7 +287,10 @@ pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) ->
             })
             .collect(),
         overdue: plan.is_overdue(a),
+        due_passed_unrecorded: plan.is_due_passed_unrecorded(a),
         editorial_note: &a.editorial_note,
+        record_note: &a.record_note,
+        short_text: plain_text::shorten(&plain_text::one_line(&a.text), 120),
         area_number: area.number,
         area_title: &area.title,
         area_url: area_url(plan, area),
@@ -318,10 +331,39 @@ pub struct PlanSummary<'a> {
     pub as_at: DateView,
     pub progress: ProgressView,
     pub delayed: usize,
+    /// Said where the figures are when they are well behind the latest event.
+    pub behind: Option<BehindView>,
 }
 
-pub fn plan_summary(plan: &Plan) -> PlanSummary<'_> {
+/// How far a plan's figures fall behind the site's latest event.
+#[derive(Serialize, Clone)]
+pub struct BehindView {
+    /// "23 months".
+    pub gap: String,
+    /// "monitoring visit", as the content's kind names it.
+    pub what: String,
+    pub date: DateView,
+    /// The event's page, when it is an inspection or visit.
+    pub url: Option<String>,
+}
+
+pub fn behind_view(site: &Site, plan: &Plan) -> Option<BehindView> {
+    if !plan.is_current() {
+        return None;
+    }
+    let latest = figures::latest_dated_event(site);
+    let (months, event) = figures::figures_behind(plan, latest.as_ref())?;
+    Some(BehindView {
+        gap: format!("{months} {}", if months == 1 { "month" } else { "months" }),
+        what: event.what,
+        date: event.date.into(),
+        url: event.inspection.map(inspection_url),
+    })
+}
+
+pub fn plan_summary<'a>(site: &'a Site, plan: &'a Plan) -> PlanSummary<'a> {
     PlanSummary {
+        behind: behind_view(site, plan),
         title: &plan.title,
         url: plan_url(plan),
         summary: plan.summary.as_deref(),
@@ -347,7 +389,7 @@ pub fn current_plans(site: &Site) -> Vec<PlanSummary<'_>> {
     site.plans
         .iter()
         .filter(|p| p.is_current())
-        .map(plan_summary)
+        .map(|p| plan_summary(site, p))
         .collect()
 }
 
@@ -420,6 +462,11 @@ pub struct EventView<'a> {
     pub headline: &'a Html,
     pub summary: Option<&'a str>,
     pub source: Option<&'a str>,
+    pub source_url: Option<&'a str>,
+    /// Why the dates may mislead: marked wherever they are listed.
+    pub date_note: Option<&'a str>,
+    /// What the title does not already say: "Monitoring visit 5 · ILACS", or None.
+    pub kind_line: Option<String>,
     pub editorial_note: &'a Html,
     pub body: &'a Html,
     pub year: Option<i32>,
@@ -503,10 +550,190 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
         headline: &i.headline,
         summary: i.summary.as_deref(),
         source: i.source.as_deref(),
+        source_url: i.source_url.as_deref(),
+        date_note: i.date_note.as_deref(),
+        kind_line: kind_line(i),
         editorial_note: &i.editorial_note,
         body: &i.body,
         year: i.when.sort_key().map(|d| d.year()),
     }
+}
+
+/// The kind, number and framework, leaving out what the title already says.
+fn kind_line(i: &Inspection) -> Option<String> {
+    let title = i.title.to_lowercase();
+    let mut parts = Vec::new();
+    if !title.contains(&i.kind.label().to_lowercase()) {
+        parts.push(match i.number {
+            Some(n) => format!("{} {n}", i.kind.label()),
+            None => i.kind.label().to_string(),
+        });
+    }
+    if let Some(f) = i.framework.as_deref() {
+        let framework = f.to_lowercase();
+        if !framework.starts_with(&title) && !title.starts_with(&framework) {
+            parts.push(f.to_string());
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// One entry of the timeline: an event, or visits in a row with nothing recorded but
+/// their kind and rough dates, which say more as one entry than as several.
+#[derive(Serialize)]
+pub struct TimelineEntry<'a> {
+    pub event: Option<EventView<'a>>,
+    pub group: Option<EventGroup<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct EventGroup<'a> {
+    /// "Monitoring visits 1 to 4".
+    pub title: String,
+    pub when: Option<WhenView>,
+    pub other_body: Option<&'a str>,
+    pub members: Vec<PageLink<'a>>,
+}
+
+pub fn timeline(site: &Site) -> Vec<TimelineEntry<'_>> {
+    let mut runs: Vec<Vec<&Inspection>> = Vec::new();
+    for i in &site.inspections {
+        let joins = |run: &Vec<&Inspection>| {
+            run.last().is_some_and(|last| {
+                last.has_no_details()
+                    && i.has_no_details()
+                    && last.kind == i.kind
+                    && last.when == i.when
+                    && last.other_body == i.other_body
+            })
+        };
+        match runs.last_mut() {
+            Some(run) if joins(run) => run.push(i),
+            _ => runs.push(vec![i]),
+        }
+    }
+    runs.into_iter()
+        .map(|run| match run.as_slice() {
+            [one] => TimelineEntry {
+                event: Some(event_view(site, one)),
+                group: None,
+            },
+            _ => TimelineEntry {
+                event: None,
+                group: Some(event_group(&run)),
+            },
+        })
+        .collect()
+}
+
+fn event_group<'a>(run: &[&'a Inspection]) -> EventGroup<'a> {
+    let kind = run[0].kind.label();
+    let numbers: Vec<u32> = run.iter().filter_map(|i| i.number).collect();
+    let in_a_row = numbers.len() == run.len() && numbers.windows(2).all(|w| w[1] == w[0] + 1);
+    let title = match (in_a_row, numbers.first(), numbers.last()) {
+        (true, Some(first), Some(last)) => format!("{kind}s {first} to {last}"),
+        _ => format!("{} {}s", run.len(), kind.to_lowercase()),
+    };
+    EventGroup {
+        title,
+        when: when_view(&run[0].when),
+        other_body: run[0].other_body.as_deref(),
+        members: run
+            .iter()
+            .map(|i| PageLink {
+                title: &i.title,
+                url: inspection_url(i),
+            })
+            .collect(),
+    }
+}
+
+/// One step of the journey at a glance: an overall judgement, or the next inspection.
+#[derive(Serialize)]
+pub struct JourneyStep<'a> {
+    pub title: &'a str,
+    pub url: String,
+    /// The grade; None where the inspection's overall grade is not recorded.
+    pub grade: Option<Tag>,
+    /// To the month at most: "March 2014", "2018".
+    pub when: Option<DateView>,
+    pub planned: bool,
+    pub expected: Option<&'a str>,
+}
+
+/// The organisation's own inspections (not visits) in date order, then the planned ones.
+pub fn journey(site: &Site) -> Vec<JourneyStep<'_>> {
+    site.inspections
+        .iter()
+        .filter(|i| i.kind == crate::model::InspectionKind::Inspection && i.other_body.is_none())
+        .map(|i| JourneyStep {
+            title: &i.title,
+            url: inspection_url(i),
+            grade: grade_tag(site, i.overall),
+            when: i.when.sort_key().map(|d| d.to_month().into()),
+            planned: i.planned,
+            expected: i.expected.as_deref(),
+        })
+        .collect()
+}
+
+/// The start of a visit's headline findings, whole sentences, for the home page.
+pub fn findings_excerpt(headline: &Html) -> Option<String> {
+    let text = plain_text::lines(headline)
+        .lines()
+        .map(|l| l.trim_start_matches("- ").trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut excerpt = String::new();
+    let mut rest = text.as_str();
+    while !rest.is_empty() && excerpt.chars().count() < 160 {
+        let end = rest.find(". ").map_or(rest.len(), |i| i + 1);
+        excerpt.push_str(&rest[..end]);
+        rest = rest[end..].trim_start();
+        if !rest.is_empty() && excerpt.chars().count() < 160 {
+            excerpt.push(' ');
+        }
+    }
+    let excerpt = excerpt.trim().to_string();
+    match (excerpt.is_empty(), rest.is_empty()) {
+        (true, _) => None,
+        (false, true) => Some(excerpt),
+        (false, false) => Some(format!("{excerpt} …")),
+    }
+}
+
+/// A section of a long text, for its "On this page" list.
+#[derive(Serialize)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+}
+
+/// The text with an id on each `<h2>`, and its sections in order.
+pub fn sections(body: &Html) -> (String, Vec<Section>) {
+    let html = body.0.as_str();
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut found: Vec<Section> = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<h2>") {
+        let after = &rest[at + 4..];
+        let Some(close) = after.find("</h2>") else { break };
+        let title = plain_text::one_line(&Html(std::sync::Arc::new(after[..close].to_string())));
+        let base = format!("section-{}", slugify(&title));
+        let mut id = base.clone();
+        for n in 2.. {
+            if !found.iter().any(|s| s.id == id) {
+                break;
+            }
+            id = format!("{base}-{n}");
+        }
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("<h2 id=\"{id}\">"));
+        found.push(Section { id, title });
+        rest = after;
+    }
+    out.push_str(rest);
+    (out, found)
 }
 
 #[derive(Serialize)]
@@ -613,6 +840,9 @@ pub struct ReportListItem<'a> {
     pub author: Option<&'a str>,
     pub summary: Option<&'a str>,
     pub source: Option<&'a str>,
+    pub source_url: Option<&'a str>,
+    /// Why the date may mislead: marked wherever it is listed.
+    pub date_note: Option<&'a str>,
 }
 
 pub fn report_list_item(r: &Report) -> ReportListItem<'_> {
@@ -624,6 +854,8 @@ pub fn report_list_item(r: &Report) -> ReportListItem<'_> {
         author: r.author.as_deref(),
         summary: r.summary.as_deref(),
         source: r.source.as_deref(),
+        source_url: r.source_url.as_deref(),
+        date_note: r.date_note.as_deref(),
     }
 }
 

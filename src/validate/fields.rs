@@ -245,3 +245,28 @@ pub fn prompt_left(
             .help("Replace it with the words of the source document, or delete it if the source has nothing here.")
     })
 }
+
+/// `source_url`: a full http(s) address, as the url crate normalises it
+/// (what a browser would follow), or None with a problem pointing at the field.
+pub fn web_address(
+    doc: &Document,
+    path: &YamlPath,
+    value: Option<String>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let written = text(value)?;
+    let parsed = url::Url::parse(&written).ok().filter(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host_str().is_some_and(|h| !h.is_empty())
+            && u.username().is_empty()
+            && u.password().is_none()
+    });
+    if parsed.is_none() || written.chars().any(char::is_whitespace) {
+        problems.push(
+            doc.error_at(path, format!("`source_url: {written}` is not a web address a reader could follow."))
+                .help("Write the document's full address as your browser shows it, starting `https://` (or `http://`), for example `https://www.example.gov.uk/report.pdf`, or leave the field out."),
+        );
+        return None;
+    }
+    parsed.map(|u| u.to_string())
+}

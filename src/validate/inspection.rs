@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::fields::{date_field, markdown_body, markdown_field, partial_date_field, text, RawDate};
+use super::fields::{
+    date_field, markdown_body, markdown_field, partial_date_field, text, web_address, RawDate,
+};
 use crate::dates::long;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::markdown::Addresses;
@@ -36,6 +38,10 @@ struct RawInspection {
     headline: Option<String>,
     summary: Option<String>,
     source: Option<String>,
+    /// The web address of the source document (the inspectorate's letter or report), starting `https://`. Pages link to it.
+    source_url: Option<String>,
+    /// Why the dates shown may mislead a reader, in a sentence or two, for example when the source gives a date that cannot be right. The dates are then marked wherever they are listed, and this note is shown beside them.
+    date_note: Option<String>,
     editorial_note: Option<String>,
 }
 
@@ -111,8 +117,11 @@ pub fn read_inspection(
     let md = |name: &str, value: Option<&str>, problems: &mut Vec<Diagnostic>| {
         markdown_field(doc, &root.key(name), value, addresses, problems)
     };
+    let source_url = web_address(doc, &root.key("source_url"), raw.source_url, problems);
     Some(Inspection {
         id: id.to_string(),
+        source_url,
+        date_note: text(raw.date_note),
         published: date_field(
             doc,
             &root.key("published"),

@@ -81,6 +81,8 @@ struct RawAction {
     #[serde(default)]
     history: Vec<RawUpdate>,
     editorial_note: Option<String>,
+    /// Markdown: how this record was made from its source, for example a table row split by a page break and joined, or cells that slid into the wrong column. Shown after the action's content, under "About this record". A note that changes what a reader should believe (a date that cannot be right) belongs in `editorial_note` instead.
+    record_note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -393,6 +395,7 @@ fn read_action(
         progress: md("progress", raw.progress.as_deref(), problems),
         impact: md("impact", raw.impact.as_deref(), problems),
         editorial_note: md("editorial_note", raw.editorial_note.as_deref(), problems),
+        record_note: md("record_note", raw.record_note.as_deref(), problems),
         due: due_field(doc, &path.key("due"), raw.due.as_ref(), problems),
         responsible: text(raw.responsible),
         source_status: text(raw.source_status),

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::fields::{date_field, markdown_body, markdown_field, text, RawDate};
+use super::fields::{date_field, markdown_body, markdown_field, text, web_address, RawDate};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Addresses;
 use crate::model::{Page, Report};
@@ -18,6 +18,10 @@ struct RawReport {
     author: Option<String>,
     summary: Option<String>,
     source: Option<String>,
+    /// The web address of the source document (the council's committee papers, say), starting `https://`. The report's page links to it.
+    source_url: Option<String>,
+    /// Why the date shown may mislead a reader, in a sentence or two, for example when the source gives a date that cannot be right. The date is then marked wherever it is listed, and this note is shown beside it.
+    date_note: Option<String>,
     editorial_note: Option<String>,
 }
 
@@ -51,7 +55,10 @@ pub fn read_report(
         problems,
     );
     let body = markdown_body(&doc.file, split, addresses, problems);
+    let source_url = web_address(doc, &root.key("source_url"), raw.source_url, problems);
     Some(Report {
+        source_url,
+        date_note: text(raw.date_note),
         slug: slug.to_string(),
         title: raw.title,
         date: date?,

@@ -14,6 +14,11 @@
 //   - no text is squeezed into a narrow column at about a word a line (a title beside
 //     its figures);
 //   - the judgements by inspection show every grade in full ("Inadequate", not "Inad").
+// Near the top (at 1280 and at 375 px wide, 800 px high):
+//   - the first priority area's overview of its actions starts within the first one and
+//     a half screens of its page;
+//   - the home page's latest visit shows its headline findings, within the first two
+//     screens.
 // With --full-address, for a copy of the site built with a full base URL (--base-url
 // https://...):
 //   - printed, a link to a page of the site shows that page's full address, and a link
@@ -37,6 +42,7 @@ const CHROMIUM_ARGS = [
 const TIMEOUT = 30_000;
 const PHONE = { width: 375, height: 800 };
 const LIMITS = { plan: 4, area: 10, timeline: 3 };
+const SCREENS = [{ width: 1280, height: 800 }, PHONE];
 
 function usage(msg) {
   if (msg) console.error(`layout: ${msg}`);
@@ -341,6 +347,39 @@ async function onPhone(browser, origin, pages, check) {
   }
 }
 
+// Where an element starts on its page, and whether a reader can see it.
+function placeOf(selector) {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  return { top: r.top + window.scrollY, height: r.height, shown: el.checkVisibility(), text: (el.innerText || '').trim().slice(0, 50) };
+}
+
+// The overview of an area's actions and the latest visit's findings, near the top.
+async function nearTheTop(browser, origin, prefix, pages, check) {
+  const plan = pages.find((p) => /^\/plans\/[^/]+\/$/.test(p));
+  for (const screen of SCREENS) {
+    const context = await browser.newContext({ viewport: screen });
+    try {
+      const area = plan ? await firstArea(context, origin, prefix, plan) : null;
+      const page = await context.newPage();
+      if (area) {
+        await page.goto(origin + area, { waitUntil: 'load', timeout: TIMEOUT });
+        const o = await page.evaluate(placeOf, '#overview');
+        const most = 1.5 * screen.height;
+        check(o && o.shown && o.top <= most, `at ${screen.width}px, ${area} shows the overview of its actions ${o ? Math.round(o.top) : 'nowhere'}px down (at most ${most})`);
+      }
+      await page.goto(origin + '/', { waitUntil: 'load', timeout: TIMEOUT });
+      const f = await page.evaluate(placeOf, '.findings');
+      const most = 2 * screen.height;
+      check(f && f.shown && f.height > 0 && f.top <= most,
+        `at ${screen.width}px, the home page shows the latest visit's findings ${f ? `${Math.round(f.top)}px down ("${f.text}…")` : 'nowhere'} (at most ${most})`);
+    } finally {
+      await context.close();
+    }
+  }
+}
+
 // The address a reader of the printed page would type: the site's full address for a
 // page of the site (the local server stands in for the site's host), a link's own address
 // for another site. `base` is the site's base URL; null when it has only a path. Each of
@@ -425,6 +464,7 @@ async function main() {
   try {
     await onPaper(browser, site, prefix, pages, check);
     await onPhone(browser, site, pages, check);
+    await nearTheTop(browser, site, prefix, pages, check);
     const plan = pages.find((p) => /^\/plans\/[^/]+\/$/.test(p));
     if (plan) await printedLinks(browser, served.origin, prefix, await fullAddressOf(root), [{ url: plan, within: true }], check);
     if (opts.full) await fullAddresses(browser, opts.full, pages, check);

@@ -162,3 +162,14 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Option<Vec<u8
         })
         .collect()
 }
+
+/// The first element matching `css` within `el`; panics if there is none.
+pub fn first<'a>(el: ElementRef<'a>, css: &str) -> ElementRef<'a> {
+    find(el, css).unwrap_or_else(|| panic!("no `{css}` in {}", text_of(el)))
+}
+
+/// The first element matching `css` within `el`, if any.
+pub fn find<'a>(el: ElementRef<'a>, css: &str) -> Option<ElementRef<'a>> {
+    let sel = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+    el.select(&sel).next()
+}
