@@ -128,7 +128,11 @@ const MONTHS: [&str; 12] = [
 /// 12 November 2024 is 23.
 pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
     let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-    let months = if to.day() < from.day() { months - 1 } else { months };
+    let months = if to.day() < from.day() {
+        months - 1
+    } else {
+        months
+    };
     months.max(0) as u32
 }
 
@@ -355,5 +359,13 @@ mod tests {
     #[test]
     fn long_dates_follow_uk_public_sector_style() {
         assert_eq!(long(day(2022, 9, 5)), "5 September 2022");
+    }
+
+    #[test]
+    fn whole_months_between_two_days() {
+        assert_eq!(months_between(day(2022, 12, 7), day(2024, 11, 12)), 23);
+        assert_eq!(months_between(day(2022, 9, 1), day(2023, 1, 31)), 4);
+        assert_eq!(months_between(day(2023, 1, 31), day(2023, 2, 28)), 0);
+        assert_eq!(months_between(day(2024, 1, 1), day(2023, 1, 1)), 0);
     }
 }

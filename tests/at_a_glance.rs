@@ -50,7 +50,12 @@ fn figures_well_behind_the_latest_visit_say_how_old_they_are() {
     let site = shipped();
     let said = "These are the latest figures from Nottingham City Council on this site: \
                 as at 7 December 2022, 23 months before the latest monitoring visit (12 November 2024).";
-    for url in ["/", "/plans/", "/plans/2022-ilacs/", "/plans/2022-ilacs/01-mash/"] {
+    for url in [
+        "/",
+        "/plans/",
+        "/plans/2022-ilacs/",
+        "/plans/2022-ilacs/01-mash/",
+    ] {
         assert_eq!(behind(&site, url), [said], "{url}");
     }
     let link = site.page("/");
@@ -87,8 +92,10 @@ fn the_age_names_the_kind_of_event_the_content_gives() {
     let site = build(dir.path(), Links::Rooted);
     assert_eq!(
         behind(&site, "/plans/demo/"),
-        ["These are the latest figures from Example Borough Council on this site: as at \
-          1 September 2022, 4 months before the latest monitoring visit (31 January 2023)."]
+        [
+            "These are the latest figures from Example Borough Council on this site: as at \
+          1 September 2022, 4 months before the latest monitoring visit (31 January 2023)."
+        ]
     );
 }
 
@@ -98,7 +105,8 @@ fn the_footer_says_when_the_site_was_last_updated() {
     let shipped = shipped();
     // The last day of the sixth visit; the report whose date carries a note does not count.
     assert!(
-        footer(&shipped, "/reports/").contains("Last updated 13 November 2024: the latest date in its content"),
+        footer(&shipped, "/reports/")
+            .contains("Last updated 13 November 2024: the latest date in its content"),
         "{}",
         footer(&shipped, "/reports/")
     );
@@ -113,14 +121,23 @@ fn the_status_table_lists_statuses_only_and_overdue_is_shown_apart() {
     let site = basic();
     let home = site.page("/");
     let rows = home.texts("section table tbody th");
-    assert!(!rows.iter().any(|r| r.contains("Overdue") || r.contains("At risk")), "{rows:?}");
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.contains("Overdue") || r.contains("At risk")),
+        "{rows:?}"
+    );
     let counts: Vec<usize> = home
         .texts("section table tbody td")
         .iter()
         .map(|c| c.parse().unwrap())
         .collect();
     let (total, statuses) = counts.split_last().unwrap();
-    assert_eq!(statuses.iter().sum::<usize>(), *total, "the rows add up to the actions");
+    assert_eq!(
+        statuses.iter().sum::<usize>(),
+        *total,
+        "the rows add up to the actions"
+    );
     for url in ["/", "/plans/demo/", "/plans/demo/01-front-door/"] {
         let page = site.page(url);
         assert_eq!(page.texts(".lateness li"), ["Overdue: 1"], "{url}");
@@ -138,7 +155,11 @@ fn actions_past_their_due_date_with_no_status_are_counted_and_listed_apart() {
     let site = shipped();
     for url in ["/", "/plans/2022-ilacs/"] {
         let late = site.page(url).texts(".lateness li");
-        assert_eq!(late, ["Overdue: 0", "Due date passed, no status recorded: 1"], "{url}");
+        assert_eq!(
+            late,
+            ["Overdue: 0", "Due date passed, no status recorded: 1"],
+            "{url}"
+        );
     }
     let plan = site.page("/plans/2022-ilacs/");
     let listed = plan.texts("#due-passed-unrecorded + p + ul li");
@@ -174,12 +195,18 @@ fn the_home_page_gives_the_latest_visits_headline_findings_and_links_to_it() {
         link.value().attr("href"),
         Some("/inspections/2024-11-monitoring-visit-6/#headline-findings")
     );
-    assert_eq!(text_of(link), "Read all the findings: Sixth monitoring visit");
+    assert_eq!(
+        text_of(link),
+        "Read all the findings: Sixth monitoring visit"
+    );
     let visit = site.page("/inspections/2024-11-monitoring-visit-6/");
     assert_eq!(visit.text("#headline-findings"), "Headline findings");
 
     let basic = basic();
-    assert_eq!(basic.page("/").text(".findings"), "Leaders remain committed.");
+    assert_eq!(
+        basic.page("/").text(".findings"),
+        "Leaders remain committed."
+    );
 }
 
 #[test]
@@ -191,11 +218,16 @@ fn a_source_with_an_address_is_linked() {
         link.value().attr("href"),
         Some("https://reports.ofsted.gov.uk/provider/44/80000")
     );
-    assert_eq!(text_of(link), "Ofsted, letter on the fifth monitoring visit");
+    assert_eq!(
+        text_of(link),
+        "Ofsted, letter on the fifth monitoring visit"
+    );
     // A source without an address stays plain text.
     let shipped = shipped();
     let report = shipped.page("/reports/2020-06-26-audit-committee/");
-    assert!(report.summary_value("main", "Source").starts_with("Nottingham City Council"));
+    assert!(report
+        .summary_value("main", "Source")
+        .starts_with("Nottingham City Council"));
     assert!(report.all(".summary a").is_empty());
 }
 
@@ -208,8 +240,15 @@ fn a_date_with_a_note_is_marked_wherever_it_is_listed_and_explained_on_its_page(
     for list in ["/", "/reports/"] {
         let page = site.page(list);
         let flags = page.all(".date-flag");
-        assert_eq!(flags.len(), 1, "{list}: only the report whose date carries a note");
-        assert_eq!(flags[0].value().attr("href"), Some(&*format!("{url}#date-note")));
+        assert_eq!(
+            flags.len(),
+            1,
+            "{list}: only the report whose date carries a note"
+        );
+        assert_eq!(
+            flags[0].value().attr("href"),
+            Some(&*format!("{url}#date-note"))
+        );
         assert_eq!(text_of(flags[0]), "(see the note on this date)");
     }
     let report = site.page(url);
@@ -252,7 +291,11 @@ fn the_journey_of_overall_judgements_is_at_the_top_of_the_timeline_and_on_the_ho
     let timeline = site.page("/inspections/");
     let first = timeline.all("main h2, ol.journey, ol.timeline");
     let names: Vec<&str> = first.iter().map(|e| e.value().name()).collect();
-    assert_eq!(&names[..3], ["h2", "ol", "h2"], "the journey comes before the timeline");
+    assert_eq!(
+        &names[..3],
+        ["h2", "ol", "h2"],
+        "the journey comes before the timeline"
+    );
 }
 
 #[test]
@@ -261,12 +304,18 @@ fn visits_with_no_details_in_a_row_are_one_entry() {
     let page = site.page("/inspections/");
     let titles = page.texts(".timeline__title");
     assert_eq!(
-        titles.iter().filter(|t| t.as_str() == "Monitoring visits 1 to 4").count(),
+        titles
+            .iter()
+            .filter(|t| t.as_str() == "Monitoring visits 1 to 4")
+            .count(),
         1,
         "{titles:?}"
     );
     for each in ["First", "Second", "Third", "Fourth"] {
-        assert!(!titles.contains(&format!("{each} monitoring visit")), "{titles:?}");
+        assert!(
+            !titles.contains(&format!("{each} monitoring visit")),
+            "{titles:?}"
+        );
     }
     let members: Vec<String> = page
         .all(".timeline__item .list--inline a")
@@ -295,7 +344,10 @@ fn two_such_visits_in_a_row_are_grouped_in_any_site() {
         .replace("number: 1", "number: 2");
     let (_dir, site) = basic_with(&[("inspections/monitoring-visit-2.md", &second)]);
     let titles = site.page("/inspections/").texts(".timeline__title");
-    assert!(titles.contains(&"Monitoring visits 1 to 2".to_string()), "{titles:?}");
+    assert!(
+        titles.contains(&"Monitoring visits 1 to 2".to_string()),
+        "{titles:?}"
+    );
 }
 
 #[test]
@@ -373,7 +425,9 @@ fn notes_on_how_the_record_was_made_come_after_the_content() {
     let slid = action("1-4");
     let record = text_of(common::first(slid, ".record-note"));
     assert!(
-        record.starts_with("About this record In the source this row's cells have slid one column to the right"),
+        record.starts_with(
+            "About this record In the source this row's cells have slid one column to the right"
+        ),
         "{record}"
     );
     assert!(common::find(slid, ".editorial-note").is_none());
@@ -384,7 +438,10 @@ fn notes_on_how_the_record_was_made_come_after_the_content() {
         .map(|e| text_of(e))
         .collect();
     let impact = names.iter().position(|t| t == "Impact").unwrap();
-    let about = names.iter().position(|t| t.starts_with("About this record")).unwrap();
+    let about = names
+        .iter()
+        .position(|t| t.starts_with("About this record"))
+        .unwrap();
     assert!(about > impact);
     // The source's own status word is one of the action's details.
     let first = action("1-1");
@@ -396,10 +453,16 @@ fn notes_on_how_the_record_was_made_come_after_the_content() {
     assert!(common::find(dated, ".record-note").is_none());
 
     let own = site.page("/plans/2022-ilacs/actions/1-4/");
-    assert_eq!(own.texts("main h2").last().map(String::as_str), Some("About this record"));
+    assert_eq!(
+        own.texts("main h2").last().map(String::as_str),
+        Some("About this record")
+    );
     let basic = basic();
     let action = basic.page("/plans/demo/actions/1-1/");
-    assert_eq!(action.summary_value("main", "Status in the source"), "Green");
+    assert_eq!(
+        action.summary_value("main", "Status in the source"),
+        "Green"
+    );
     assert_eq!(
         action.text(".record-note"),
         "The RAG column was shaded, not written."
@@ -412,8 +475,14 @@ fn a_long_inspection_page_lists_its_sections_and_gives_its_judgements_once() {
     let page = site.page("/inspections/2014-03-inspection/");
     let items = page.texts("nav.contents li");
     assert_eq!(items[0], "Judgements");
-    assert!(items.contains(&"Overall judgement".to_string()), "{items:?}");
-    assert!(items.contains(&"At the time of the inspection".to_string()), "{items:?}");
+    assert!(
+        items.contains(&"Overall judgement".to_string()),
+        "{items:?}"
+    );
+    assert!(
+        items.contains(&"At the time of the inspection".to_string()),
+        "{items:?}"
+    );
     for a in page.all("nav.contents a") {
         let target = a.value().attr("href").unwrap();
         assert_eq!(page.all(target).len(), 1, "{target} is on the page");
@@ -421,7 +490,11 @@ fn a_long_inspection_page_lists_its_sections_and_gives_its_judgements_once() {
     // The grades: in the judgements table, and nowhere else on the page.
     let main = page.text("main");
     assert_eq!(main.matches("Adoption performance").count(), 1, "{main}");
-    assert_eq!(main.matches("Leadership, management and governance").count(), 1);
+    assert_eq!(
+        main.matches("Leadership, management and governance")
+            .count(),
+        1
+    );
 
     // A short one has no list.
     let basic = basic();

@@ -192,7 +192,10 @@ fn dates_read_the_uk_way_inside_time_elements() {
         "Head of Service"
     );
     assert_eq!(action.summary_value("main", "Status"), "Completed");
-    assert_eq!(action.summary_value("main", "Status in the source"), "Green");
+    assert_eq!(
+        action.summary_value("main", "Status in the source"),
+        "Green"
+    );
     let unknown = site.page("/plans/demo/actions/1-5/");
     assert_eq!(unknown.summary_value("main", "Responsible"), "Not recorded");
     assert_eq!(unknown.summary_value("main", "Status"), "Not recorded");

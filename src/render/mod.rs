@@ -753,7 +753,14 @@ fn inspection_page(site: &Site, i: &Inspection) -> Context {
     let (body, contents) = sections(&i.body);
     ctx.insert("body", &body);
     // A short text needs no list of its sections.
-    ctx.insert("contents", &if contents.len() >= 3 { contents } else { Vec::new() });
+    ctx.insert(
+        "contents",
+        &if contents.len() >= 3 {
+            contents
+        } else {
+            Vec::new()
+        },
+    );
     let plans: Vec<PageLink<'_>> = site
         .plans
         .iter()

@@ -717,7 +717,9 @@ pub fn sections(body: &Html) -> (String, Vec<Section>) {
     let mut rest = html;
     while let Some(at) = rest.find("<h2>") {
         let after = &rest[at + 4..];
-        let Some(close) = after.find("</h2>") else { break };
+        let Some(close) = after.find("</h2>") else {
+            break;
+        };
         let title = plain_text::one_line(&Html(std::sync::Arc::new(after[..close].to_string())));
         let base = format!("section-{}", slugify(&title));
         let mut id = base.clone();
@@ -892,4 +894,42 @@ pub fn base(title: &str, description: Option<&str>, section: &str, crumbs: Vec<C
     ctx.insert("section", section);
     ctx.insert("crumbs", &crumbs);
     ctx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn html(s: &str) -> Html {
+        Html(Arc::new(s.to_string()))
+    }
+
+    #[test]
+    fn the_findings_excerpt_keeps_whole_sentences() {
+        let long = "A short first sentence that says where things stand overall today. \
+                    A second one, longer, with more detail on what the inspectors saw and heard in the teams they met. \
+                    A third that is left out.";
+        assert_eq!(
+            findings_excerpt(&html(&format!("<p>{long}</p>"))).as_deref(),
+            Some("A short first sentence that says where things stand overall today. A second one, longer, with more detail on what the inspectors saw and heard in the teams they met. …")
+        );
+        assert_eq!(
+            findings_excerpt(&html("<ul><li><strong>Progress:</strong> Made.</li></ul>"))
+                .as_deref(),
+            Some("Progress: Made.")
+        );
+        assert_eq!(findings_excerpt(&html("")), None);
+    }
+
+    #[test]
+    fn sections_get_ids_once_each() {
+        let (out, found) = sections(&html("<h2>Strengths</h2><p>x</p><h2>Strengths</h2>"));
+        assert_eq!(
+            out,
+            "<h2 id=\"section-strengths\">Strengths</h2><p>x</p><h2 id=\"section-strengths-2\">Strengths</h2>"
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].title, "Strengths");
+    }
 }
