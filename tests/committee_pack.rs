@@ -16,7 +16,7 @@ fn the_shipped_plans_pack_lists_every_action_by_priority_area() {
     );
     let refs = pack.texts(".pack__table tbody th[scope=row]");
     assert_eq!(refs.len(), 76, "{refs:?}");
-    assert_eq!(refs.first().map(String::as_str), Some("1.1"));
+    assert_eq!(refs.first().map(String::as_str), Some("Action 1.1"));
     let areas = pack.texts(".pack__area th");
     assert_eq!(areas.len(), 8);
     assert!(areas[0].starts_with("Priority area 1: "), "{areas:?}");
@@ -47,7 +47,7 @@ fn a_row_gives_owner_due_status_and_the_start_of_the_latest_progress() {
         .filter_map(scraper::ElementRef::wrap)
         .map(text_of)
         .collect();
-    assert_eq!(cells[0], "1.2");
+    assert_eq!(cells[0], "Action 1.2");
     assert_eq!(cells[2], "Sam Danyluk Head of Service – First Response");
     assert_eq!(cells[3], "16 September 2022");
     assert_eq!(cells[4], "Completed");
@@ -75,7 +75,7 @@ fn a_row_gives_owner_due_status_and_the_start_of_the_latest_progress() {
 fn the_exception_report_gives_reasons_and_revised_dates() {
     let site = common::build(&fixture("basic"), Links::Rooted);
     let pack = site.page("/plans/demo/committee-pack/");
-    let delayed = pack.text("#exceptions ~ table.table--stack tbody tr");
+    let delayed = pack.text("#delayed + table tbody tr");
     for part in [
         "Partners asked for more time.",
         "Draft shared at the partnership meeting.",
