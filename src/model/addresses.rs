@@ -8,6 +8,11 @@ pub fn plan_url(plan: &Plan) -> String {
     format!("plans/{}/", plan.slug)
 }
 
+/// The plan printed whole for a committee: a page Waymark makes beside the plan's own.
+pub fn committee_pack_url(plan: &Plan) -> String {
+    format!("plans/{}/committee-pack/", plan.slug)
+}
+
 pub fn area_url(plan: &Plan, area: &PriorityArea) -> String {
     format!("plans/{}/{}/", plan.slug, area.slug)
 }

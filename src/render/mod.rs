@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod feeds;
 pub mod open_data;
+mod pack;
 mod publishing;
 pub mod search;
 pub mod theme;
@@ -33,6 +34,7 @@ enum Job<'a> {
     Home,
     Plans,
     Plan(&'a Plan),
+    Pack(&'a Plan),
     Area(&'a Plan, &'a PriorityArea),
     Action(&'a Plan, &'a PriorityArea, &'a Action),
     Inspections,
@@ -59,6 +61,7 @@ fn jobs(site: &Site) -> Vec<Job<'_>> {
     ];
     for plan in &site.plans {
         jobs.push(Job::Plan(plan));
+        jobs.push(Job::Pack(plan));
         for area in &plan.areas {
             jobs.push(Job::Area(plan, area));
             jobs.extend(area.actions().map(|a| Job::Action(plan, area, a)));
@@ -489,6 +492,7 @@ fn address(job: &Job<'_>) -> String {
         Job::Home => String::new(),
         Job::Plans => "plans/".into(),
         Job::Plan(plan) => plan_url(plan),
+        Job::Pack(plan) => committee_pack_url(plan),
         Job::Area(plan, area) => area_url(plan, area),
         Job::Action(plan, _, action) => action_url(plan, action),
         Job::Inspections => "inspections/".into(),
@@ -519,6 +523,7 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
             ("plans.html", ctx)
         }
         Job::Plan(plan) => ("plan.html", plan_page(site, plan)),
+        Job::Pack(plan) => ("committee_pack.html", pack::pack_page(site, plan)),
         Job::Area(plan, area) => ("area.html", area_page(site, plan, area)),
         Job::Action(plan, area, action) => ("action.html", action_page(plan, area, action)),
         Job::Inspections => ("inspections.html", inspections_page(site)),
@@ -623,26 +628,22 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
             .map(|a| area_summary(plan, a))
             .collect::<Vec<_>>(),
     );
-    let delayed: Vec<_> = figures::delayed_actions(plan)
-        .into_iter()
-        .map(|(area, a)| action_view(plan, area, a))
-        .collect();
-    ctx.insert("delayed", &delayed);
-    let overdue: Vec<_> = figures::overdue_actions(plan)
-        .into_iter()
-        .map(|(area, a)| action_view(plan, area, a))
-        .collect();
-    ctx.insert("overdue", &overdue);
-    let lapsed: Vec<_> = figures::due_passed_unrecorded_actions(plan)
-        .into_iter()
-        .map(|(area, a)| action_view(plan, area, a))
-        .collect();
-    ctx.insert("due_passed_unrecorded", &lapsed);
-    let at_risk: Vec<_> = figures::at_risk_actions(plan)
-        .into_iter()
-        .map(|(area, a)| action_view(plan, area, a))
-        .collect();
-    ctx.insert("at_risk", &at_risk);
+    ctx.insert(
+        "delayed",
+        &action_views(plan, figures::delayed_actions(plan)),
+    );
+    ctx.insert(
+        "overdue",
+        &action_views(plan, figures::overdue_actions(plan)),
+    );
+    ctx.insert(
+        "due_passed_unrecorded",
+        &action_views(plan, figures::due_passed_unrecorded_actions(plan)),
+    );
+    ctx.insert(
+        "at_risk",
+        &action_views(plan, figures::at_risk_actions(plan)),
+    );
     let responds_to = plan
         .responds_to
         .as_ref()
@@ -650,6 +651,7 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
     ctx.insert("responds_to", &responds_to.map(|i| event_view(site, i)));
     publishing::add_progress_over_time(&mut ctx, plan);
     ctx.insert("data", &publishing::data_links(plan));
+    ctx.insert("committee_pack", &committee_pack_url(plan));
     ctx
 }
 

@@ -29,6 +29,7 @@ pub const TEMPLATES: &[&str] = &[
     "home.html",
     "plans.html",
     "plan.html",
+    "committee_pack.html",
     "area.html",
     "action.html",
     "inspections.html",
@@ -45,12 +46,12 @@ pub const TEMPLATES: &[&str] = &[
 
 const BUILT_IN_TEMPLATES: &[(&str, &str)] = embedded!("templates":
     "base.html", "header.html", "nav.html", "footer.html", "macros.html", "home.html", "plans.html", "plan.html", "area.html", "action.html",
-    "inspections.html", "inspection.html", "reports.html", "report.html", "page.html",
+    "committee_pack.html", "inspections.html", "inspection.html", "reports.html", "report.html", "page.html",
     "accessibility.html", "404.html", "progress_over_time.html", "search.html", "data.html",
 );
 
 const BUILT_IN_STATIC: &[(&str, &str)] =
-    embedded!("static": "style.css", "publishing.css", "search.js");
+    embedded!("static": "style.css", "publishing.css", "committee-pack.css", "search.js");
 
 enum StaticFile {
     BuiltIn(&'static str),

@@ -253,6 +253,16 @@ pub struct ActionView<'a> {
     pub area_url: String,
 }
 
+/// Views of a list of actions, such as the delayed or overdue ones.
+pub fn action_views<'a>(
+    plan: &'a Plan,
+    list: Vec<(&'a PriorityArea, &'a Action)>,
+) -> Vec<ActionView<'a>> {
+    list.into_iter()
+        .map(|(area, a)| action_view(plan, area, a))
+        .collect()
+}
+
 pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> ActionView<'a> {
     ActionView {
         id: &a.id,

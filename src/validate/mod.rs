@@ -212,6 +212,12 @@ fn routes(parsed: &[Parsed], failed: &[PathBuf], problems: &mut Diagnostics) -> 
     for url in LIST_PAGES {
         let _ = routes.add(&builtin, url.to_string());
     }
+    // Each plan's committee pack, before any file can take its address.
+    for p in parsed {
+        if let Kind::Plan { plan } = &p.kind {
+            let _ = routes.add(&builtin, format!("plans/{}/committee-pack/", slugify(plan)));
+        }
+    }
     let mut plan_slugs = BTreeMap::new();
     for p in parsed {
         if let Kind::Plan { plan } = &p.kind {

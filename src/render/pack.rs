@@ -1,0 +1,73 @@
+//! The committee pack: a plan printed whole for the members who work from paper. Every
+//! action in one table grouped by priority area, then the exceptions (delayed and
+//! overdue actions with their reasons and revised dates), then the status key.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::views::{action_view, action_views, base, crumbs, plan_summary, status_key, ActionView};
+use crate::figures;
+use crate::model::addresses::plan_url;
+use crate::model::{Action, Plan, PriorityArea, Site};
+use crate::plain_text::{first_lines, shorten};
+
+/// How much of an action's latest progress the pack prints: a line or two of a row.
+const PROGRESS_CHARS: usize = 160;
+
+#[derive(Serialize)]
+struct PackArea<'a> {
+    number: u32,
+    title: &'a str,
+    rows: Vec<PackRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct PackRow<'a> {
+    action: ActionView<'a>,
+    /// The progress text, shortened; the action's own page has it whole.
+    progress: Option<String>,
+}
+
+fn row<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> PackRow<'a> {
+    let text = first_lines(&a.progress, PROGRESS_CHARS).replace('\n', " ");
+    PackRow {
+        action: action_view(plan, area, a),
+        progress: (!text.is_empty()).then(|| shorten(&text, PROGRESS_CHARS)),
+    }
+}
+
+pub(super) fn pack_page(site: &Site, plan: &Plan) -> Context {
+    let title = format!("Committee pack: {}", plan.title);
+    let description = format!(
+        "{} printed whole: every action, the delayed and overdue actions, and the status key.",
+        plan.title
+    );
+    let mut ctx = base(
+        &title,
+        Some(&description),
+        "plans",
+        crumbs(&[(plan.title.as_str(), plan_url(plan))]),
+    );
+    ctx.insert("organisation", &site.config.organisation);
+    ctx.insert("plan", &plan_summary(site, plan));
+    ctx.insert("status_key", &status_key(plan));
+    let areas: Vec<PackArea<'_>> = plan
+        .areas
+        .iter()
+        .map(|area| PackArea {
+            number: area.number,
+            title: &area.title,
+            rows: area.actions().map(|a| row(plan, area, a)).collect(),
+        })
+        .collect();
+    ctx.insert("areas", &areas);
+    ctx.insert(
+        "delayed",
+        &action_views(plan, figures::delayed_actions(plan)),
+    );
+    ctx.insert(
+        "overdue",
+        &action_views(plan, figures::overdue_actions(plan)),
+    );
+    ctx
+}
