@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-use super::fields::{date_field, markdown_body, markdown_field, text, RawDate};
+use super::blocks;
+use super::fields::{date_field, markdown_body_with_blocks, markdown_field, text, RawDate};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Addresses;
 use crate::model::{Page, Report};
@@ -50,7 +51,8 @@ pub fn read_report(
         addresses,
         problems,
     );
-    let body = markdown_body(&doc.file, split, addresses, problems);
+    let (body, markers) = markdown_body_with_blocks(&doc.file, split, addresses, problems);
+    let blocks = blocks::read(&doc.file, markers, problems);
     Some(Report {
         slug: slug.to_string(),
         title: raw.title,
@@ -61,6 +63,7 @@ pub fn read_report(
         source: text(raw.source),
         editorial_note,
         body,
+        blocks,
     })
 }
 
@@ -76,11 +79,13 @@ pub fn read_page(
     addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Page {
+    let (body, markers) = markdown_body_with_blocks(&doc.file, split, addresses, problems);
     Page {
         slug: slug.to_string(),
         title: head.title,
         summary: text(head.summary),
-        body: markdown_body(&doc.file, split, addresses, problems),
+        body,
+        blocks: blocks::read(&doc.file, markers, problems),
         nav_order: head.nav_order,
     }
 }
