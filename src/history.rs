@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use crate::model::{Action, Plan, PriorityArea};
+use crate::model::{Action, Delay, Html, Plan, PriorityArea, StatusUpdate};
 
 /// How the plan stood at one reporting date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +69,111 @@ pub fn progress_over_time(plan: &Plan) -> Vec<Snapshot> {
         .into_iter()
         .map(|d| snapshot(plan, d))
         .collect()
+}
+
+/// A plan as it stood at a date, for a report of that date.
+#[derive(Debug)]
+pub enum Stood<'a> {
+    /// On or after the as-at date: the plan as it is.
+    Now(&'a Plan),
+    /// Made from the history, as at the last reporting date on or before the date.
+    Then(Box<Plan>),
+    /// The date comes before the plan's first figures, which are as at this date.
+    Before(NaiveDate),
+}
+
+impl Stood<'_> {
+    pub fn plan(&self) -> Option<&Plan> {
+        match self {
+            Stood::Now(plan) => Some(plan),
+            Stood::Then(plan) => Some(plan),
+            Stood::Before(_) => None,
+        }
+    }
+}
+
+/// The plan as a report dated `date` saw it: each action's status, revised date and the
+/// values the history kept, as at the last reporting date on or before `date`, which
+/// becomes the plan's as-at date (so overdue is judged then too).
+pub fn as_stood_on(plan: &Plan, date: NaiveDate) -> Stood<'_> {
+    if date >= plan.as_at {
+        return Stood::Now(plan);
+    }
+    let dates = reporting_dates(plan);
+    let Some(&then) = dates.iter().rev().find(|d| **d <= date) else {
+        return Stood::Before(dates.first().copied().unwrap_or(plan.as_at));
+    };
+    let mut old = plan.clone();
+    old.as_at = then;
+    let actions = old.areas.iter_mut().flat_map(|a| a.outcomes.iter_mut());
+    for action in actions.flat_map(|o| o.actions.iter_mut()) {
+        *action = action_then(plan, action, then);
+    }
+    Stood::Then(Box::new(old))
+}
+
+/// A history entry keeps what its report said of a value that changed after it, so the
+/// first such entry on or after `then` holds the responsible officer or due date at
+/// `then`; with none, the value has not changed since.
+fn action_then(plan: &Plan, a: &Action, then: NaiveDate) -> Action {
+    let status = status_on(a, then, plan.as_at);
+    let later = || a.history.iter().filter(move |u| u.date >= then);
+    let kept = |field: fn(&StatusUpdate) -> &Html, now: &Html| text_then(a, then, field, now);
+    let delayed = status
+        .and_then(|i| plan.status(i))
+        .is_some_and(|s| s.delayed);
+    // The delay block is the plan's current word; its date stood then too unless a later
+    // history entry gave a revised date.
+    let revised_later = a
+        .history
+        .iter()
+        .any(|u| u.date > then && u.revised_due.is_some());
+    let current = a.delay.as_ref().and_then(|d| d.revised_due);
+    let revised_due = a
+        .revised_due_on(then, plan.as_at)
+        .or(current.filter(|_| !revised_later));
+    Action {
+        status,
+        // The source's word belongs to the current status.
+        source_status: a.source_status.clone().filter(|_| status == a.status),
+        progress: kept(|u| &u.progress, &a.progress),
+        impact: kept(|u| &u.impact, &a.impact),
+        responsible: later()
+            .find_map(|u| u.responsible.clone())
+            .or(a.responsible.clone()),
+        due: later().find_map(|u| u.due.clone()).or(a.due.clone()),
+        delay: a
+            .delay
+            .clone()
+            .filter(|_| delayed)
+            .map(|d| Delay { revised_due, ..d }),
+        history: a
+            .history
+            .iter()
+            .filter(|u| u.date <= then)
+            .cloned()
+            .collect(),
+        ..a.clone()
+    }
+}
+
+/// Progress or impact at `then`. An entry keeps the text that stood at its date until the
+/// next report replaced it, so a text is certain once an earlier entry shows when it began.
+/// Before the first entry it is not known (text written into an empty field leaves no
+/// trace), nor at all when no entry keeps one: then it is left empty, "not recorded".
+fn text_then(a: &Action, then: NaiveDate, field: fn(&StatusUpdate) -> &Html, now: &Html) -> Html {
+    let kept: Vec<(NaiveDate, &Html)> = a
+        .history
+        .iter()
+        .map(|u| (u.date, field(u)))
+        .filter(|(_, text)| !text.is_empty())
+        .collect();
+    let began = kept.iter().any(|(date, _)| *date < then);
+    match kept.iter().find(|(date, _)| *date >= then) {
+        Some((date, text)) if began || *date == then => (*text).clone(),
+        None if began => now.clone(),
+        _ => Html::default(),
+    }
 }
 
 /// An action whose status differs between two reports.
@@ -298,6 +403,49 @@ mod tests {
         let ids: Vec<&str> = c.revised_due.iter().map(|d| d.action.id.as_str()).collect();
         assert_eq!(ids, vec!["slipped"]);
         assert_eq!(c.revised_due[0].from, None);
+    }
+
+    #[test]
+    fn a_plan_as_it_stood_is_made_from_the_history() {
+        let mut a = action(
+            "1",
+            Some(0),
+            vec![update(day(2022, 12, 1), 2), update(day(2023, 1, 1), 1)],
+        );
+        a.history[0].progress = Html(std::sync::Arc::new("<p>Then.</p>".into()));
+        a.progress = Html(std::sync::Arc::new("<p>Now.</p>".into()));
+        a.delay = Some(Delay {
+            revised_due: Some(day(2023, 4, 30)),
+            ..Default::default()
+        });
+        let p = plan(vec![a]);
+        let Stood::Then(then) = as_stood_on(&p, day(2022, 12, 20)) else {
+            panic!("expected the plan as it stood");
+        };
+        assert_eq!(then.as_at, day(2022, 12, 1));
+        let (_, old) = then.actions().next().unwrap();
+        assert_eq!(old.status, Some(2));
+        assert_eq!(old.history.len(), 1);
+        assert_eq!(old.progress.0.as_str(), "<p>Then.</p>");
+        // Delayed then: the delay block's date, as no later entry gave another.
+        assert_eq!(
+            old.delay.as_ref().and_then(|d| d.revised_due),
+            Some(day(2023, 4, 30))
+        );
+        // The text kept at 1 December stood until the next report replaced it.
+        let Stood::Then(january) = as_stood_on(&p, day(2023, 1, 1)) else {
+            panic!("expected the plan as it stood");
+        };
+        let (_, later) = january.actions().next().unwrap();
+        assert_eq!(
+            (later.status, later.progress.0.as_str()),
+            (Some(1), "<p>Now.</p>")
+        );
+        assert!(later.delay.is_none(), "on track then, so not delayed");
+        assert!(
+            matches!(as_stood_on(&p, day(2022, 11, 1)), Stood::Before(d) if d == day(2022, 12, 1))
+        );
+        assert!(matches!(as_stood_on(&p, day(2023, 3, 1)), Stood::Now(_)));
     }
 
     #[test]

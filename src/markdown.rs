@@ -46,6 +46,29 @@ pub struct Rendered {
     pub from: From,
     pub html: Html,
     pub problems: Vec<Problem>,
+    pub blocks: Vec<BlockMarker>,
+}
+
+/// Stands in the HTML for the live block numbered after it (`@@waymark-block:0@@`), until
+/// rendering puts the block there: its figures depend on the page's date, not the text.
+pub const BLOCK: &str = "@@waymark-block:";
+
+/// A paragraph that is only `[[...]]`: a live block. `span` (relative to the Markdown)
+/// covers the brackets; `text` is what is between them, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockMarker {
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+/// The text between `[[` and `]]` when `paragraph` is nothing else: one line, no brackets
+/// or code inside, so an example in a sentence or a code span stays text.
+pub fn block_text(paragraph: &str) -> Option<(usize, &str)> {
+    let trimmed = paragraph.trim_end();
+    let start = trimmed.len() - trimmed.trim_start().len();
+    let inner = trimmed[start..].strip_prefix("[[")?.strip_suffix("]]")?;
+    let plain = !inner.contains(['[', ']', '`', '\n', '<']) && !inner.trim().is_empty();
+    plain.then_some((start, inner.trim()))
 }
 
 /// A problem in a piece of Markdown; `span` is relative to the Markdown text.
@@ -86,6 +109,8 @@ impl<'a> Addresses<'a> {
 /// What the Markdown sits in: the file it came from (for relative links) and the site's addresses.
 pub struct Context<'a> {
     pub file: &'a Path,
+    /// Whether `[[...]]` paragraphs are live blocks (a report's or page's body).
+    pub blocks: bool,
     pub addresses: Addresses<'a>,
     /// For a file's body: which read of the file it is (see `SourceFile::read`) and where
     /// it starts. That names the text exactly, so serve mode need not compare it.
@@ -93,6 +118,15 @@ pub struct Context<'a> {
 }
 
 pub fn render(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
+    let (html, problems, _) = render_with_blocks(markdown, ctx);
+    (html, problems)
+}
+
+/// As [`render`], also giving the live blocks found (see [`BlockMarker`]).
+pub fn render_with_blocks(
+    markdown: &str,
+    ctx: &Context<'_>,
+) -> (Html, Vec<Problem>, Vec<BlockMarker>) {
     let Some((kept, routes)) = ctx.addresses.kept else {
         return render_afresh(markdown, ctx);
     };
@@ -111,9 +145,9 @@ pub fn render(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
             }
     };
     if let Some(r) = kept.get(&key, same) {
-        return (r.html, r.problems);
+        return (r.html, r.problems, r.blocks);
     }
-    let (html, problems) = render_afresh(markdown, ctx);
+    let (html, problems, blocks) = render_afresh(markdown, ctx);
     let rendered = Rendered {
         file: ctx.file.to_path_buf(),
         from: ctx
@@ -121,14 +155,15 @@ pub fn render(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
             .map_or_else(|| From::Text(markdown.to_string()), From::Cut),
         html: html.clone(),
         problems: problems.clone(),
+        blocks: blocks.clone(),
     };
     kept.put(key, rendered);
-    (html, problems)
+    (html, problems, blocks)
 }
 
-fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
+fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>, Vec<BlockMarker>) {
     if markdown.trim().is_empty() {
-        return (Html::default(), Vec::new());
+        return (Html::default(), Vec::new(), Vec::new());
     }
     let mut pass = Pass::default();
     let mut html = pass.run(markdown, ctx, false);
@@ -140,7 +175,7 @@ fn render_afresh(markdown: &str, ctx: &Context<'_>) -> (Html, Vec<Problem>) {
     if pass.raw_html {
         html = sanitiser().clean(&html).to_string();
     }
-    (Html(Arc::new(html)), pass.problems)
+    (Html(Arc::new(html)), pass.problems, pass.blocks)
 }
 
 /// One rendering of a text, noting what it found on the way.
@@ -150,25 +185,61 @@ struct Pass {
     raw_html: bool,
     has_h1: bool,
     cells: Cells,
+    blocks: Vec<BlockMarker>,
+    /// Inside a block's paragraph, whose events the block's marker replaces.
+    in_block: bool,
 }
 
 impl Pass {
     fn run(&mut self, markdown: &str, ctx: &Context<'_>, demote: bool) -> String {
         // Events are changed in place: each is some 90 bytes, and moving it through
         // several steps cost more than the steps themselves.
-        let events =
-            Parser::new_ext(markdown, options())
-                .into_offset_iter()
-                .map(|(mut event, span)| {
-                    self.check(&mut event, &span, markdown, ctx);
-                    if demote {
-                        demote_heading(&mut event);
+        let events = Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .filter_map(|(mut event, span)| {
+                if ctx.blocks {
+                    if let Some(keep) = self.block(&mut event, &span, markdown) {
+                        return keep.then_some(event);
                     }
-                    event
-                });
+                }
+                self.check(&mut event, &span, markdown, ctx);
+                if demote {
+                    demote_heading(&mut event);
+                }
+                Some(event)
+            });
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events);
         html
+    }
+
+    /// Turns a paragraph that is a live block into its marker, kept (`Some(true)`), and
+    /// drops the rest of that paragraph (`Some(false)`); None for every other event.
+    fn block(
+        &mut self,
+        event: &mut Event<'_>,
+        span: &Range<usize>,
+        markdown: &str,
+    ) -> Option<bool> {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                let (at, text) = markdown.get(span.clone()).and_then(block_text)?;
+                let start = span.start + at;
+                let end = start + markdown[start..span.end].trim_end().len();
+                *event = Event::Html(format!("{BLOCK}{}@@\n", self.blocks.len()).into());
+                self.blocks.push(BlockMarker {
+                    text: text.to_string(),
+                    span: start..end,
+                });
+                self.in_block = true;
+                Some(true)
+            }
+            Event::End(TagEnd::Paragraph) if self.in_block => {
+                self.in_block = false;
+                Some(false)
+            }
+            _ => self.in_block.then_some(false),
+        }
     }
 
     /// Rewrites links to content files and table cells' alignment; notes raw HTML, h1s
@@ -543,6 +614,7 @@ mod tests {
             text,
             &Context {
                 file: &file,
+                blocks: true,
                 addresses: Addresses::new(&routes),
                 cut_from: None,
             },

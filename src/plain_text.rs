@@ -135,10 +135,11 @@ fn push_break(out: &mut String, tag: &str) {
     }
 }
 
-/// Each line collapsed; empty lines and lone list markers dropped.
+/// Each line collapsed; empty lines, lone list markers and live blocks' markers dropped
+/// (a block's figures are the page's, not words to search).
 fn tidy(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for line in lines_of(text) {
+    for line in lines_of(text).filter(|l| !l.starts_with(crate::markdown::BLOCK)) {
         let kept = out.len();
         if kept > 0 {
             out.push('\n');

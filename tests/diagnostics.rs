@@ -1024,3 +1024,41 @@ fn copy_of_basic() -> tempfile::TempDir {
     copy_dir(&fixture("basic"), dir.path());
     dir
 }
+
+#[test]
+fn live_blocks_that_name_nothing() {
+    let help = "The live blocks are `[[progress PLAN]]`, `[[delayed PLAN]]`, `[[action PLAN ID]]`, `[[judgements]]` and `[[latest visit]]`. To show double brackets as text, put them in backticks.";
+    check("live-blocks")
+        .expect(
+            1,
+            &[
+                "error: `[[progres demo]]` is not a live block Waymark knows.",
+                "┌─ content/reports/2023-02-10-board.md:7:1",
+                &format!("= help: Did you mean `progress`? {help}"),
+                "error: `[[progress demmo]]` names a plan, `demmo`, that does not exist.",
+                "┌─ content/reports/2023-02-10-board.md:9:1",
+                "= help: Did you mean `demo`? Use the folder name of a plan in content/plans/.",
+                "error: `[[action demo 1.55]]` names action `1.55`, which is not in the plan demo.",
+                "┌─ content/reports/2023-02-10-board.md:11:1",
+                "= help: Did you mean `1.5`? Use an action's `id` as written in the priority area files of content/plans/demo/.",
+                "error: `[[judgements demo]]` has more than this block takes: `demo`.",
+                "┌─ content/reports/2023-02-10-board.md:13:1",
+                "= help: Write it as `[[judgements]]`, with nothing after it.",
+                "error: `[[latest vist]]` is not a live block Waymark knows.",
+                "┌─ content/pages/figures.md:4:1",
+                &format!("= help: Did you mean `latest visit`? {help}"),
+                "5 errors, 0 warnings, 1 note. Fix the errors, then run waymark again.",
+            ],
+        )
+        // The example in backticks is text, not a sixth problem.
+        .lacks("15:");
+}
+
+#[test]
+fn a_site_with_broken_live_blocks_is_not_built() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("broken/live-blocks"), dir.path());
+    let out = dir.path().join("public");
+    waymark(&["build", "--root", path_str(dir.path())]).expect(1, &[]);
+    assert!(!out.exists(), "a failed build wrote {}", out.display());
+}

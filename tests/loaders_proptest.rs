@@ -181,9 +181,15 @@ proptest! {
         let mut routes = Routes::default();
         let _ = routes.add(Path::new("content/reports/a.md"), "reports/a/".into());
         let file = PathBuf::from("content/pages/about.md");
-        let (_, problems) = markdown::render(&text, &Context { file: &file, addresses: markdown::Addresses::new(&routes), cut_from: None });
+        let ctx = Context { file: &file, blocks: true, addresses: markdown::Addresses::new(&routes), cut_from: None };
+        let (_, problems, blocks) = markdown::render_with_blocks(&text, &ctx);
         for p in problems {
             prop_assert!(p.span.end <= text.len() && p.span.start <= p.span.end);
+        }
+        // A live block's span is its `[[...]]` in the text.
+        for b in blocks {
+            let written = text.get(b.span.clone()).unwrap_or("");
+            prop_assert!(written.starts_with("[[") && written.ends_with("]]"), "{:?}", b);
         }
     }
 

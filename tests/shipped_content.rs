@@ -467,3 +467,23 @@ fn no_page_weighs_over_100_kb_with_its_css_and_scripts() {
         heaviest.0
     );
 }
+
+#[test]
+fn the_scrutiny_report_carries_the_plans_latest_figures_with_their_date() {
+    let site = common::build(&common::repo_root(), waymark::Links::Rooted);
+    let report = site.page("/reports/scrutiny-committee-sixth-monitoring-visit/");
+    let as_at = report.text(".live-block--progress .as-at");
+    assert!(
+        as_at
+            .ends_with("as at 7 December 2022, the latest figures reported by this report's date."),
+        "{as_at}"
+    );
+    let rows = report.texts(".live-block--progress tbody tr");
+    let total = format!("All actions {}", expectations().total_actions);
+    assert!(rows.contains(&total), "{rows:?}");
+    let plan = site.page("/plans/2022-ilacs/");
+    assert_eq!(
+        report.text(".live-block--progress .progress__text"),
+        plan.texts(".progress__text")[0]
+    );
+}

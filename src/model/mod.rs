@@ -1,6 +1,7 @@
 //! The domain: what the content means once it has been read and checked. Plain data.
 
 pub mod addresses;
+pub mod blocks;
 pub mod inspection;
 pub mod plan;
 #[cfg(test)]
@@ -8,6 +9,7 @@ pub mod sample;
 pub mod site;
 pub mod writing;
 
+pub use blocks::{Block, BlockUse};
 pub use inspection::{timeline_order, Grade, Inspection, InspectionKind, Judgement, When};
 pub use plan::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
 pub use writing::{Page, Report};

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::Html;
+use super::{BlockUse, Html};
 
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -18,7 +18,9 @@ pub struct Report {
     /// Why the date shown may mislead (`date_note`): marked wherever the date is listed.
     pub date_note: Option<String>,
     pub editorial_note: Html,
+    /// Holds a marker for each live block, numbered as in `blocks` (see `markdown::BLOCK`).
     pub body: Html,
+    pub blocks: Vec<BlockUse>,
 }
 
 #[derive(Debug, Clone)]
@@ -27,7 +29,9 @@ pub struct Page {
     pub slug: String,
     pub title: String,
     pub summary: Option<String>,
+    /// Holds a marker for each live block, numbered as in `blocks`.
     pub body: Html,
+    pub blocks: Vec<BlockUse>,
     /// Its place in the main navigation, lowest first; None keeps it out (about.md
     /// excepted, which is listed last).
     pub nav_order: Option<u32>,

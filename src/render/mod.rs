@@ -1,6 +1,7 @@
 //! Pages from the checked site: the theme's Tera templates (site overrides first), rendered
 //! in parallel, each page handed a typed view.
 
+mod blocks;
 pub mod chart;
 pub mod feeds;
 pub mod open_data;
@@ -239,6 +240,7 @@ fn render_job(
 ) -> Result<String, Diagnostic> {
     let path = address(job);
     let (template, mut ctx) = page(site, job);
+    blocks::insert_filled(site, theme, job, &mut ctx)?;
     let root = root_for(site, links, &path);
     chrome.insert_site_wide(&mut ctx, site, &root);
     ctx.insert("path", &path);

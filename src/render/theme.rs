@@ -42,12 +42,14 @@ pub const TEMPLATES: &[&str] = &[
     "progress_over_time.html",
     "search.html",
     "data.html",
+    "blocks.html",
 ];
 
 const BUILT_IN_TEMPLATES: &[(&str, &str)] = embedded!("templates":
     "base.html", "header.html", "nav.html", "footer.html", "macros.html", "home.html", "plans.html", "plan.html", "area.html", "action.html",
     "committee_pack.html", "inspections.html", "inspection.html", "reports.html", "report.html", "page.html",
     "accessibility.html", "404.html", "progress_over_time.html", "search.html", "data.html",
+    "blocks.html",
 );
 
 const BUILT_IN_STATIC: &[(&str, &str)] =

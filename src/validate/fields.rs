@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 use crate::dates::{parse_day, DateError, Due, PartialDate};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::markdown::Addresses;
-use crate::markdown::{self, Problem};
+use crate::markdown::{self, BlockMarker, Problem};
 use crate::model::Html;
 use crate::source::Split;
 use crate::yaml::{Document, YamlPath};
@@ -176,6 +176,7 @@ pub fn markdown_field(
         text,
         &markdown::Context {
             file: &doc.file,
+            blocks: false,
             addresses,
             cut_from: None,
         },
@@ -199,18 +200,43 @@ pub fn markdown_body(
     addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Html {
+    body(file, split, addresses, false, problems).0
+}
+
+/// Renders the body of a report or page, where `[[...]]` paragraphs are live blocks: their
+/// markers come back with spans in the file.
+pub fn markdown_body_with_blocks(
+    file: &Path,
+    split: &Split<'_>,
+    addresses: Addresses<'_>,
+    problems: &mut Vec<Diagnostic>,
+) -> (Html, Vec<BlockMarker>) {
+    body(file, split, addresses, true, problems)
+}
+
+fn body(
+    file: &Path,
+    split: &Split<'_>,
+    addresses: Addresses<'_>,
+    blocks: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> (Html, Vec<BlockMarker>) {
     let ctx = markdown::Context {
         file,
+        blocks,
         addresses,
         cut_from: Some((split.read, split.body_offset)),
     };
-    let (html, found) = markdown::render(split.body, &ctx);
+    let (html, found, mut markers) = markdown::render_with_blocks(split.body, &ctx);
     let offset = split.body_offset;
     problems.extend(found.into_iter().map(|p| {
         let span = p.span.start + offset..p.span.end + offset;
         to_diagnostic(file, p, Some(span))
     }));
-    html
+    for m in &mut markers {
+        m.span = m.span.start + offset..m.span.end + offset;
+    }
+    (html, markers)
 }
 
 fn to_diagnostic(file: &Path, p: Problem, span: Option<std::ops::Range<usize>>) -> Diagnostic {

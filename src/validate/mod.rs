@@ -1,5 +1,6 @@
 //! Raw content files → the checked `Site`. Every problem is collected; none stops the others.
 
+mod blocks;
 pub mod fields;
 mod inspection;
 mod plan;
@@ -369,6 +370,11 @@ fn assemble(
     pages.sort_by(|a: &Page, b: &Page| a.slug.cmp(&b.slug));
     let plans: Vec<Plan> = plans.into_values().collect();
     check_references(&kept, &plans, &inspections, problems);
+    let uses = reports.iter().flat_map(|r| &r.blocks);
+    let uses = uses.chain(pages.iter().flat_map(|p| &p.blocks));
+    let mut found = Vec::new();
+    blocks::check(uses, &plans, &mut found);
+    problems.extend(found);
     Site {
         config,
         plans,

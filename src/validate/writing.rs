@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-use super::fields::{date_field, markdown_body, markdown_field, text, web_address, RawDate};
+use super::blocks;
+use super::fields::{date_field, markdown_body_with_blocks, markdown_field, text, web_address, RawDate};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Addresses;
 use crate::model::{Page, Report};
@@ -54,7 +55,8 @@ pub fn read_report(
         addresses,
         problems,
     );
-    let body = markdown_body(&doc.file, split, addresses, problems);
+    let (body, markers) = markdown_body_with_blocks(&doc.file, split, addresses, problems);
+    let blocks = blocks::read(&doc.file, markers, problems);
     let source_url = web_address(doc, &root.key("source_url"), raw.source_url, problems);
     Some(Report {
         source_url,
@@ -68,6 +70,7 @@ pub fn read_report(
         source: text(raw.source),
         editorial_note,
         body,
+        blocks,
     })
 }
 
@@ -83,11 +86,13 @@ pub fn read_page(
     addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Page {
+    let (body, markers) = markdown_body_with_blocks(&doc.file, split, addresses, problems);
     Page {
         slug: slug.to_string(),
         title: head.title,
         summary: text(head.summary),
-        body: markdown_body(&doc.file, split, addresses, problems),
+        body,
+        blocks: blocks::read(&doc.file, markers, problems),
         nav_order: head.nav_order,
     }
 }
