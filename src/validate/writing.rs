@@ -3,7 +3,9 @@
 use serde::Deserialize;
 
 use super::blocks;
-use super::fields::{date_field, markdown_body_with_blocks, markdown_field, text, web_address, RawDate};
+use super::fields::{
+    date_field, markdown_body_with_blocks, markdown_field, text, web_address, RawDate,
+};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Addresses;
 use crate::model::{Page, Report};
