@@ -2,13 +2,15 @@
 
 pub mod addresses;
 pub mod inspection;
+pub mod milestone;
 pub mod plan;
 #[cfg(test)]
 pub mod sample;
 pub mod site;
 pub mod writing;
 
-pub use inspection::{timeline_order, Grade, Inspection, InspectionKind, Judgement, When};
+pub use inspection::{timeline_order, Grade, Inspection, InspectionKind, Judgement, Scale, When};
+pub use milestone::Milestone;
 pub use plan::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
 pub use writing::{Page, Report};
 
@@ -23,6 +25,8 @@ pub struct Site {
     pub plans: Vec<Plan>,
     /// In timeline order (earliest first).
     pub inspections: Vec<Inspection>,
+    /// Interventions and other events on the timeline, in date order.
+    pub milestones: Vec<Milestone>,
     /// Newest first.
     pub reports: Vec<Report>,
     pub pages: Vec<Page>,

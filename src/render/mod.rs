@@ -569,10 +569,12 @@ fn home(site: &Site) -> Context {
         "home",
         Vec::new(),
     );
-    ctx.insert(
-        "current",
-        &figures::current_judgement(&site.inspections).map(|i| event_view(site, i)),
-    );
+    // One current judgement per grading scale: the first scale's leads the card.
+    let mut current = figures::current_judgements(&site.inspections, site.config.scales.len())
+        .into_iter()
+        .map(|i| event_view(site, i));
+    ctx.insert("current", &current.next());
+    ctx.insert("other_current", &current.collect::<Vec<_>>());
     ctx.insert(
         "latest",
         &figures::latest_event(&site.inspections).map(|i| event_view(site, i)),
@@ -709,18 +711,14 @@ fn action_page(plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
 fn inspections_page(site: &Site) -> Context {
     let mut ctx = base(
         "Inspections and visits",
-        Some("A timeline of inspection judgements and monitoring visits."),
+        Some("A timeline of inspections and visits."),
         "inspections",
         crumbs(&[]),
     );
-    ctx.insert(
-        "events",
-        &site
-            .inspections
-            .iter()
-            .map(|i| event_view(site, i))
-            .collect::<Vec<_>>(),
-    );
+    let (events, milestones_after) = timeline_views(site);
+    ctx.insert("events", &events);
+    ctx.insert("milestones_after", &milestones_after);
+    ctx.insert("has_milestones", &!site.milestones.is_empty());
     ctx.insert("table", &domain_table_view(site));
     ctx
 }

@@ -7,7 +7,9 @@ use crate::figures::{self, Progress};
 use tera::Context;
 
 use crate::model::addresses::*;
-use crate::model::{Action, Html, Inspection, Plan, PriorityArea, Report, Site, When};
+use crate::model::{
+    Action, Grade, Html, Inspection, Milestone, Plan, PriorityArea, Report, Site, When,
+};
 use crate::routes::slugify;
 
 #[derive(Serialize, Clone)]
@@ -72,15 +74,29 @@ pub fn status_class(plan: &str, key: &str) -> String {
     format!("tag--s-{}-{}", slugify(plan), slugify(key))
 }
 
-pub fn grade_class(key: &str) -> String {
-    format!("tag--g-{}", slugify(key))
+/// A grade's class; those of a named scale carry its key, as two scales may share a
+/// grade key ("good") with different colours.
+pub fn grade_class(site: &Site, g: &Grade) -> String {
+    match site
+        .config
+        .scales
+        .get(g.scale)
+        .and_then(|s| s.key.as_deref())
+    {
+        Some(scale) => format!("tag--gs-{}-{}", slugify(scale), slugify(&g.key)),
+        None => format!("tag--g-{}", slugify(&g.key)),
+    }
 }
 
 pub fn grade_tag(site: &Site, index: Option<usize>) -> Option<Tag> {
     let g = site.config.grades.get(index?)?;
+    let label = match g.score {
+        Some(score) => format!("{} (score {score})", g.label),
+        None => g.label.clone(),
+    };
     Some(Tag {
-        label: g.label.clone(),
-        class: grade_class(&g.key),
+        label,
+        class: grade_class(site, g),
     })
 }
 
@@ -402,8 +418,14 @@ pub struct EventView<'a> {
     pub id: &'a str,
     pub url: String,
     pub title: &'a str,
-    pub kind: &'static str,
+    pub kind: &'a str,
     pub kind_key: String,
+    /// The kind's plural label, for lists grouped by kind.
+    pub kind_plural: &'a str,
+    /// What the overall grade is called on its scale: "Overall effectiveness".
+    pub overall_label: &'a str,
+    /// The name of the grading scale, when it is one of the site's `scales`.
+    pub scale: Option<&'a str>,
     pub planned: bool,
     pub other_body: Option<&'a str>,
     pub framework: Option<&'a str>,
@@ -423,6 +445,57 @@ pub struct EventView<'a> {
     pub editorial_note: &'a Html,
     pub body: &'a Html,
     pub year: Option<i32>,
+    /// On the timeline: the milestones that come before this event, in date order.
+    pub milestones_before: Vec<MilestoneView<'a>>,
+}
+
+/// A milestone on the timeline: an intervention, a board, a notice lifted.
+#[derive(Serialize)]
+pub struct MilestoneView<'a> {
+    pub anchor: &'a str,
+    pub date: DateView,
+    pub kind: Option<&'a str>,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub source_url: Option<&'a str>,
+}
+
+pub fn milestone_view(m: &Milestone) -> MilestoneView<'_> {
+    MilestoneView {
+        anchor: &m.anchor,
+        date: m.date.into(),
+        kind: m.kind.as_deref(),
+        title: &m.title,
+        summary: m.summary.as_deref(),
+        source: m.source.as_deref(),
+        source_url: m.source_url.as_deref(),
+    }
+}
+
+/// The timeline: every event, each with the milestones that come before it, and those
+/// that come after every held event. A milestone known only to the month or year follows
+/// the events that start within it, as the sources cannot place it more exactly.
+pub fn timeline_views(site: &Site) -> (Vec<EventView<'_>>, Vec<MilestoneView<'_>>) {
+    let mut events: Vec<EventView> = site
+        .inspections
+        .iter()
+        .map(|i| event_view(site, i))
+        .collect();
+    let mut after = Vec::new();
+    for m in &site.milestones {
+        let later = |i: &Inspection| {
+            i.planned
+                || i.when
+                    .sort_key()
+                    .is_some_and(|d| d.first_day() > m.date.last_day())
+        };
+        match site.inspections.iter().position(later) {
+            Some(at) => events[at].milestones_before.push(milestone_view(m)),
+            None => after.push(milestone_view(m)),
+        }
+    }
+    (events, after)
 }
 
 #[derive(Serialize)]
@@ -479,6 +552,17 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
         title: &i.title,
         kind: i.kind.label(),
         kind_key: slugify(i.kind.label()),
+        kind_plural: &i.kind.plural,
+        overall_label: site
+            .config
+            .scales
+            .get(i.scale)
+            .map_or("Overall judgement", |s| s.overall.as_str()),
+        scale: site
+            .config
+            .scales
+            .get(i.scale)
+            .and_then(|s| s.name.as_deref()),
         planned: i.planned,
         other_body: i.other_body.as_deref(),
         framework: i.framework.as_deref(),
@@ -506,6 +590,7 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
         editorial_note: &i.editorial_note,
         body: &i.body,
         year: i.when.sort_key().map(|d| d.year()),
+        milestones_before: Vec::new(),
     }
 }
 
