@@ -53,6 +53,18 @@ impl PartialDate {
         }
     }
 
+    /// The last day it could be: a month's or a year's last day.
+    pub fn last_day(&self) -> NaiveDate {
+        let next = match *self {
+            PartialDate::Day(d) => return d,
+            PartialDate::Month(y, 12) | PartialDate::Year(y) => {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)
+            }
+            PartialDate::Month(y, m) => NaiveDate::from_ymd_opt(y, m + 1, 1),
+        };
+        next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+    }
+
     pub fn year(&self) -> i32 {
         self.first_day().year()
     }

@@ -188,11 +188,27 @@ pub fn last_updated(site: &Site) -> Option<NaiveDate> {
 /// where the journey stands. One whose dates are not recorded counts only when no dated
 /// one was graded, as its place among them is not known.
 pub fn current_judgement(inspections: &[Inspection]) -> Option<&Inspection> {
+    newest_graded(inspections, |_| true)
+}
+
+/// Where the journey stands on each grading scale: for each scale, in the site's order,
+/// the newest graded inspection on it, chosen as [`current_judgement`] chooses. A site
+/// with one scale has at most one.
+pub fn current_judgements(inspections: &[Inspection], scales: usize) -> Vec<&Inspection> {
+    (0..scales)
+        .filter_map(|scale| newest_graded(inspections, |i| i.scale == scale))
+        .collect()
+}
+
+fn newest_graded(
+    inspections: &[Inspection],
+    keep: impl Fn(&Inspection) -> bool,
+) -> Option<&Inspection> {
     let graded = || {
         inspections
             .iter()
             .rev()
-            .filter(|i| i.is_own_held() && i.overall.is_some())
+            .filter(|i| keep(i) && i.is_own_held() && i.overall.is_some())
     };
     graded()
         .find(|i| i.when.sort_key().is_some())

@@ -242,8 +242,37 @@ fn an_unknown_kind_lists_the_kinds() {
         &[
             "error: `kind: monitoring visit` is not one of the values allowed for `kind`.",
             "┌─ content/inspections/2024-07-monitoring-visit-5.md:3:7",
-            "= help: Did you mean `monitoring-visit`? Use one of: inspection, focused-visit, monitoring-visit.",
+            "= help: Did you mean `monitoring-visit`? Use one of: inspection, focused-visit, monitoring-visit. Other kinds of inspection or visit are declared under `kinds:` in content/site.yaml.",
             ONE_ERROR,
+        ],
+    );
+}
+
+/// The broken copies of tests/fixtures/second-body have no overdue action to note.
+const SECOND_BODY_ONE_ERROR: &str = "1 error, 0 warnings. Fix the errors, then run waymark again.";
+
+#[test]
+fn an_undeclared_kind_lists_the_declared_ones_too() {
+    check("undeclared-kind").expect(
+        1,
+        &[
+            "error: `kind: youth-justice-inspection` is not one of the values allowed for `kind`.",
+            "┌─ content/inspections/2025-03-jtai.md:3:7",
+            "= help: Use one of: inspection, focused-visit, monitoring-visit, jtai, area-send, care-assessment, annual-engagement-meeting. Other kinds of inspection or visit are declared under `kinds:` in content/site.yaml.",
+            SECOND_BODY_ONE_ERROR,
+        ],
+    );
+}
+
+#[test]
+fn a_grade_not_on_the_inspections_scale_lists_that_scales_grades() {
+    check("grade-not-on-scale").expect(
+        1,
+        &[
+            "error: `grade: widespread-failure` is not one of the grades of the scale `send-area`, which this inspection names.",
+            "┌─ content/inspections/2023-11-send-area.md:9:10",
+            "= help: Did you mean `widespread-failings`? Use one of: positive, inconsistent, widespread-failings. The scale's grades are listed under `scales:` in content/site.yaml.",
+            SECOND_BODY_ONE_ERROR,
         ],
     );
 }

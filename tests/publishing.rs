@@ -400,6 +400,7 @@ fn plan_and_area_pages_link_to_the_data_and_the_data_page_describes_every_field(
     for f in waymark::render::open_data::ACTION_FIELDS
         .iter()
         .chain(waymark::render::open_data::INSPECTION_FIELDS)
+        .chain(waymark::render::open_data::MILESTONE_FIELDS)
     {
         assert!(
             described.contains(f.name),

@@ -21,6 +21,15 @@ struct Expectations {
     inspections: BTreeMap<String, ExpectedInspection>,
     reports: BTreeMap<String, ExpectedReport>,
     focused_visit_plan: ExpectedPlan,
+    milestones: Vec<ExpectedMilestone>,
+}
+
+#[derive(Deserialize)]
+struct ExpectedMilestone {
+    date: serde_json::Value,
+    title_contains: String,
+    summary_contains: Vec<String>,
+    source_contains: String,
 }
 
 #[derive(Deserialize)]
@@ -293,11 +302,7 @@ fn inspections_match_the_sources() {
             .iter()
             .find(|i| &i.id == id)
             .unwrap_or_else(|| panic!("no inspection {id}"));
-        assert_eq!(
-            serde_json::to_value(i.kind).unwrap(),
-            serde_json::Value::String(w.kind.clone()),
-            "{id}: kind"
-        );
+        assert_eq!(i.kind.key, w.kind, "{id}: kind");
         assert_eq!(
             i.planned,
             w.status.as_deref() == Some("planned"),
@@ -333,6 +338,53 @@ fn inspections_match_the_sources() {
         }
         check_judgements(&site, i, w.judgements.as_ref(), id);
     }
+}
+
+#[test]
+fn milestones_match_the_sources_and_sit_between_the_focused_visit_and_the_2022_inspection() {
+    let (site, _) = shipped();
+    let want = expectations();
+    let got: Vec<_> = site.milestones.iter().collect();
+    assert_eq!(got.len(), want.milestones.len());
+    for (m, w) in got.iter().zip(&want.milestones) {
+        assert_eq!(m.date, partial(&w.date), "{}: date", m.title);
+        assert!(m.title.contains(&w.title_contains), "{}", m.title);
+        let summary = m.summary.as_deref().unwrap_or("");
+        for snippet in &w.summary_contains {
+            assert!(
+                summary.contains(snippet),
+                "{}: summary lacks {snippet:?}",
+                m.title
+            );
+        }
+        let source = m.source.as_deref().unwrap_or("");
+        assert!(source.contains(&w.source_contains), "{}: source", m.title);
+    }
+    let built = common::build(&common::repo_root(), waymark::Links::Rooted);
+    let timeline = built.page("/inspections/");
+    let titles = timeline.texts(".timeline__title");
+    let at = |part: &str| {
+        titles
+            .iter()
+            .position(|t| t.contains(part))
+            .unwrap_or_else(|| panic!("{part:?} not on the timeline: {titles:?}"))
+    };
+    let visit = at("focused visit");
+    let ilacs = at("Inspection of local authority children's services");
+    for m in &want.milestones {
+        let place = at(&m.title_contains);
+        assert!(
+            visit < place && place < ilacs,
+            "{}: {titles:?}",
+            m.title_contains
+        );
+    }
+    let dates = timeline.texts(".timeline__item--milestone .timeline__date");
+    assert_eq!(
+        dates,
+        ["May 2020", "2020", "2020"],
+        "dated only as the source dates them"
+    );
 }
 
 fn check_judgements(
@@ -412,7 +464,7 @@ fn the_shipped_site_builds_every_page_kind() {
     let home = site.page("/");
     assert_eq!(home.text("#current-heading + p"), "Inadequate");
     let timeline = site.page("/inspections/");
-    let titles = timeline.texts(".timeline__title");
+    let titles = timeline.texts(".timeline__item:not(.timeline__item--milestone) .timeline__title");
     // Monitoring visits 1 to 4, of which the sources give nothing but their number, are one entry.
     assert_eq!(titles.len(), 9);
     assert!(

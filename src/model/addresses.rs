@@ -1,7 +1,7 @@
 //! Where each part of the site is published: page paths below the site's root, and full
 //! addresses when the base URL has a host.
 
-use super::{Action, Inspection, Page, Plan, PriorityArea, Report, Site};
+use super::{Action, Inspection, Milestone, Page, Plan, PriorityArea, Report, Site};
 use crate::routes::slugify;
 
 pub fn plan_url(plan: &Plan) -> String {
@@ -23,6 +23,11 @@ pub fn action_url(plan: &Plan, action: &Action) -> String {
 
 pub fn inspection_url(i: &Inspection) -> String {
     format!("inspections/{}/", slugify(&i.id))
+}
+
+/// A milestone's place on the timeline page.
+pub fn milestone_url(m: &Milestone) -> String {
+    format!("inspections/#{}", m.anchor)
 }
 
 pub fn report_url(r: &Report) -> String {

@@ -5,25 +5,46 @@ use chrono::NaiveDate;
 use super::Html;
 use crate::dates::PartialDate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum InspectionKind {
-    Inspection,
-    FocusedVisit,
-    MonitoringVisit,
+/// A kind of inspection or visit: one of the three built in, or one site.yaml declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InspectionKind {
+    /// What `kind:` says in an inspection file: `monitoring-visit`.
+    pub key: String,
+    /// One of them, as readers see it: "Monitoring visit".
+    pub label: String,
+    /// Several of them: "Monitoring visits".
+    pub plural: String,
+    /// A visit gives no overall grade; a full inspection does.
+    pub visit: bool,
 }
 
 impl InspectionKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            InspectionKind::Inspection => "Inspection",
-            InspectionKind::FocusedVisit => "Focused visit",
-            InspectionKind::MonitoringVisit => "Monitoring visit",
-        }
+    pub fn label(&self) -> &str {
+        &self.label
     }
 
-    pub fn is_visit(self) -> bool {
-        !matches!(self, InspectionKind::Inspection)
+    pub fn is_visit(&self) -> bool {
+        self.visit
+    }
+
+    /// The kinds every site has, with the labels sites have always shown.
+    pub fn built_in() -> Vec<InspectionKind> {
+        let kind = |key: &str, label: &str, plural: &str, visit| InspectionKind {
+            key: key.into(),
+            label: label.into(),
+            plural: plural.into(),
+            visit,
+        };
+        vec![
+            kind("inspection", "Inspection", "Inspections", false),
+            kind("focused-visit", "Focused visit", "Focused visits", true),
+            kind(
+                "monitoring-visit",
+                "Monitoring visit",
+                "Monitoring visits",
+                true,
+            ),
+        ]
     }
 }
 
@@ -51,12 +72,26 @@ impl When {
     }
 }
 
-/// A grade from the site's grading scale.
+/// A grade from one of the site's grading scales.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grade {
     pub key: String,
     pub label: String,
     pub colour: String,
+    /// An index into the site's scales.
+    pub scale: usize,
+    /// The number the framework gives the grade, where it gives one.
+    pub score: Option<u32>,
+}
+
+/// A grading scale: the site's `grades` (the default scale, with no key) or one of its
+/// `scales`, which an inspection names with `scale:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scale {
+    pub key: Option<String>,
+    pub name: Option<String>,
+    /// What the overall grade on this scale is called: "Overall effectiveness".
+    pub overall: String,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +114,8 @@ pub struct Inspection {
     /// partner): such an inspection is never where this journey stands.
     pub other_body: Option<String>,
     pub framework: Option<String>,
+    /// An index into the site's scales: the one its grades are on.
+    pub scale: usize,
     pub number: Option<u32>,
     pub when: When,
     pub expected: Option<String>,

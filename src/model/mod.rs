@@ -3,6 +3,7 @@
 pub mod addresses;
 pub mod blocks;
 pub mod inspection;
+pub mod milestone;
 pub mod plan;
 #[cfg(test)]
 pub mod sample;
@@ -10,7 +11,8 @@ pub mod site;
 pub mod writing;
 
 pub use blocks::{Block, BlockUse};
-pub use inspection::{timeline_order, Grade, Inspection, InspectionKind, Judgement, When};
+pub use inspection::{timeline_order, Grade, Inspection, InspectionKind, Judgement, Scale, When};
+pub use milestone::Milestone;
 pub use plan::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpdate};
 pub use writing::{Page, Report};
 
@@ -25,6 +27,8 @@ pub struct Site {
     pub plans: Vec<Plan>,
     /// In timeline order (earliest first).
     pub inspections: Vec<Inspection>,
+    /// Interventions and other events on the timeline, in date order.
+    pub milestones: Vec<Milestone>,
     /// Newest first.
     pub reports: Vec<Report>,
     pub pages: Vec<Page>,

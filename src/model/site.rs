@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::Grade;
+use crate::model::{Grade, InspectionKind, Scale};
 
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -19,7 +19,12 @@ pub struct SiteConfig {
     pub contact_email: Option<String>,
     pub brand_colour: Option<String>,
     pub logo: Option<Logo>,
+    /// Every scale's grades, in the order site.yaml gives them.
     pub grades: Vec<Grade>,
+    /// The default scale (`grades`) first when there is one, then `scales`.
+    pub scales: Vec<Scale>,
+    /// The built-in kinds of inspection and visit, then those site.yaml declares.
+    pub kinds: Vec<InspectionKind>,
     pub accessibility: Accessibility,
 }
 

@@ -1,5 +1,5 @@
-//! Feeds and discovery files: an Atom feed (RFC 4287) of reports, visits and inspections,
-//! sitemap.xml and robots.txt. Written as text with every value escaped; dates come only
+//! Feeds and discovery files: an Atom feed (RFC 4287) of reports, visits, inspections and
+//! milestones, sitemap.xml and robots.txt. Written as text with every value escaped; dates come only
 //! from the content, so the files do not change because a build ran on another day.
 
 use std::fmt::Write as _;
@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 
 use crate::escape::escape;
 use crate::model::addresses::{
-    full_address, inspection_url, is_full_address, page_address, plan_url, report_url,
+    full_address, inspection_url, is_full_address, milestone_url, page_address, plan_url,
+    report_url,
 };
 use crate::model::{Inspection, Site, When};
 
@@ -28,7 +29,7 @@ struct Entry<'a> {
     summary: Option<&'a str>,
     /// Why its date may mislead: said in the summary, as lists on the site mark it.
     date_note: Option<&'a str>,
-    category: &'static str,
+    category: &'a str,
 }
 
 /// An event's date in the feed: when its report was published, else when it ended or began.
@@ -69,6 +70,15 @@ fn entries(site: &Site) -> Vec<Entry<'_>> {
                 })
             }),
     );
+    // A milestone known only to the month or year is dated by its first day.
+    entries.extend(site.milestones.iter().map(|m| Entry {
+        title: &m.title,
+        path: milestone_url(m),
+        updated: m.date.first_day(),
+        summary: m.summary.as_deref(),
+        date_note: None,
+        category: m.kind.as_deref().unwrap_or("Milestone"),
+    }));
     entries.extend(site.plans.iter().map(|p| Entry {
         title: &p.title,
         path: plan_url(p),

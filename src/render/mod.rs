@@ -581,10 +581,12 @@ fn home(site: &Site) -> Context {
         "home",
         Vec::new(),
     );
-    ctx.insert(
-        "current",
-        &figures::current_judgement(&site.inspections).map(|i| event_view(site, i)),
-    );
+    // One current judgement per grading scale: the first scale's leads the card.
+    let mut current = figures::current_judgements(&site.inspections, site.config.scales.len())
+        .into_iter()
+        .map(|i| event_view(site, i));
+    ctx.insert("current", &current.next());
+    ctx.insert("other_current", &current.collect::<Vec<_>>());
     let latest = figures::latest_event(&site.inspections);
     ctx.insert("latest", &latest.map(|i| event_view(site, i)));
     ctx.insert(
@@ -727,20 +729,16 @@ fn action_page(plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
 fn inspections_page(site: &Site) -> Context {
     let mut ctx = base(
         "Inspections and visits",
-        Some("A timeline of inspection judgements and monitoring visits."),
+        Some("A timeline of inspections and visits."),
         "inspections",
         crumbs(&[]),
     );
+    let (entries, milestones_after) = timeline(site);
     // `events`, one per file, stays for sites whose own template lists them.
-    ctx.insert(
-        "events",
-        &site
-            .inspections
-            .iter()
-            .map(|i| event_view(site, i))
-            .collect::<Vec<_>>(),
-    );
-    ctx.insert("entries", &timeline(site));
+    ctx.insert("events", &timeline_views(site).0);
+    ctx.insert("entries", &entries);
+    ctx.insert("milestones_after", &milestones_after);
+    ctx.insert("has_milestones", &!site.milestones.is_empty());
     ctx.insert("journey", &journey(site));
     ctx.insert("table", &domain_table_view(site));
     ctx

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::dates::{iso_day, Due, PartialDate};
-use crate::model::addresses::{action_url, inspection_url, page_address, plan_url};
+use crate::model::addresses::{action_url, inspection_url, milestone_url, page_address, plan_url};
 use crate::model::{Action, Html, Inspection, Outcome, Plan, PriorityArea, Site, When};
 use crate::plain_text;
 
@@ -33,7 +33,7 @@ pub const ACTION_FIELDS: &[Field] = &[
     field("area_title", "The title of that priority area."),
     field(
         "outcome",
-        "The outcome for children and families the action serves.",
+        "The outcome the action serves.",
     ),
     field("id", "The action's reference in the plan, such as 1.1."),
     field("action", "What will be done."),
@@ -94,10 +94,12 @@ pub const ACTION_JSON_FIELDS: &[Field] = &[field(
 pub const INSPECTION_FIELDS: &[Field] = &[
     field("id", "The inspection's short name, as in its web address."),
     field("title", "Its title."),
-    field("kind", "inspection, focused-visit or monitoring-visit."),
+    field("kind", "The kind's key: inspection, focused-visit, monitoring-visit, or one of the kinds this site declares (listed under kinds)."),
+    field("kind_label", "The kind as readers see it, such as Monitoring visit."),
     field("planned", "true for one that is expected but has not happened."),
     field("other_body", "The other body inspected, when it is not this site's own (a comparator or a partner); null otherwise."),
     field("framework", "The inspection framework."),
+    field("scale", "The key of the grading scale its grades are on (listed under scales); null for the site's main scale."),
     field("number", "For visits: which visit this was."),
     field("start", "When it started (YYYY-MM-DD, or YYYY-MM or YYYY where only that is known)."),
     field("end", "When it ended, in the same form."),
@@ -121,6 +123,23 @@ pub fn actions_csv_path(plan: &Plan) -> String {
 pub fn actions_json_path(plan: &Plan) -> String {
     format!("data/{}-actions.json", plan.slug)
 }
+
+/// Milestones, in the inspections file beside the inspections.
+pub const MILESTONE_FIELDS: &[Field] = &[
+    field(
+        "date",
+        "When it happened (YYYY-MM-DD, or YYYY-MM or YYYY where only that is known).",
+    ),
+    field(
+        "kind",
+        "What sort of event it is, in the site's words, such as Statutory direction.",
+    ),
+    field("title", "What happened."),
+    field("summary", "One or two sentences about it."),
+    field("source", "The document that records it."),
+    field("source_url", "That document's web address."),
+    field("url", "Its place on this website's timeline."),
+];
 
 pub const INSPECTIONS_JSON_PATH: &str = "data/inspections.json";
 
@@ -332,23 +351,57 @@ pub fn actions_json(site: &Site, plan: &Plan) -> anyhow::Result<Vec<u8>> {
 struct InspectionsJson<'a> {
     as_at: String,
     grades: Vec<GradeJson<'a>>,
+    scales: Vec<ScaleJson<'a>>,
+    kinds: Vec<KindJson<'a>>,
     inspections: Vec<InspectionJson<'a>>,
+    milestones: Vec<MilestoneJson<'a>>,
 }
 
 #[derive(Serialize)]
 struct GradeJson<'a> {
     key: &'a str,
     label: &'a str,
+    /// The scale's key; null for the site's main scale.
+    scale: Option<&'a str>,
+    score: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct ScaleJson<'a> {
+    key: Option<&'a str>,
+    name: Option<&'a str>,
+    overall_judgement: &'a str,
+}
+
+#[derive(Serialize)]
+struct KindJson<'a> {
+    key: &'a str,
+    label: &'a str,
+    plural: &'a str,
+    visit: bool,
+}
+
+#[derive(Serialize)]
+struct MilestoneJson<'a> {
+    date: String,
+    kind: Option<&'a str>,
+    title: &'a str,
+    summary: Option<&'a str>,
+    source: Option<&'a str>,
+    source_url: Option<&'a str>,
+    url: String,
 }
 
 #[derive(Serialize)]
 struct InspectionJson<'a> {
     id: &'a str,
     title: &'a str,
-    kind: crate::model::InspectionKind,
+    kind: &'a str,
+    kind_label: &'a str,
     planned: bool,
     other_body: Option<&'a str>,
     framework: Option<&'a str>,
+    scale: Option<&'a str>,
     number: Option<u32>,
     start: Option<String>,
     end: Option<String>,
@@ -383,10 +436,12 @@ fn inspection_json<'a>(site: &'a Site, i: &'a Inspection) -> InspectionJson<'a> 
     InspectionJson {
         id: &i.id,
         title: &i.title,
-        kind: i.kind,
+        kind: &i.kind.key,
+        kind_label: &i.kind.label,
         planned: i.planned,
         other_body: i.other_body.as_deref(),
         framework: i.framework.as_deref(),
+        scale: scale_key(site, i.scale),
         number: i.number,
         start,
         end,
@@ -413,6 +468,10 @@ fn inspection_json<'a>(site: &'a Site, i: &'a Inspection) -> InspectionJson<'a> 
     }
 }
 
+fn scale_key(site: &Site, scale: usize) -> Option<&str> {
+    site.config.scales.get(scale)?.key.as_deref()
+}
+
 pub fn inspections_json(site: &Site) -> anyhow::Result<Vec<u8>> {
     let doc = InspectionsJson {
         as_at: iso_day(site.config.as_at),
@@ -423,12 +482,48 @@ pub fn inspections_json(site: &Site) -> anyhow::Result<Vec<u8>> {
             .map(|g| GradeJson {
                 key: &g.key,
                 label: &g.label,
+                scale: scale_key(site, g.scale),
+                score: g.score,
+            })
+            .collect(),
+        scales: site
+            .config
+            .scales
+            .iter()
+            .map(|s| ScaleJson {
+                key: s.key.as_deref(),
+                name: s.name.as_deref(),
+                overall_judgement: &s.overall,
+            })
+            .collect(),
+        kinds: site
+            .config
+            .kinds
+            .iter()
+            .map(|k| KindJson {
+                key: &k.key,
+                label: &k.label,
+                plural: &k.plural,
+                visit: k.visit,
             })
             .collect(),
         inspections: site
             .inspections
             .iter()
             .map(|i| inspection_json(site, i))
+            .collect(),
+        milestones: site
+            .milestones
+            .iter()
+            .map(|m| MilestoneJson {
+                date: m.date.iso(),
+                kind: m.kind.as_deref(),
+                title: &m.title,
+                summary: m.summary.as_deref(),
+                source: m.source.as_deref(),
+                source_url: m.source_url.as_deref(),
+                url: page_address(site, &milestone_url(m)),
+            })
             .collect(),
     };
     Ok(serde_json::to_vec_pretty(&doc)?)

@@ -88,6 +88,7 @@ pub(super) fn data_page(site: &Site) -> Context {
     ctx.insert("action_fields", &fields(open_data::ACTION_FIELDS));
     ctx.insert("action_json_fields", &fields(open_data::ACTION_JSON_FIELDS));
     ctx.insert("inspection_fields", &fields(open_data::INSPECTION_FIELDS));
+    ctx.insert("milestone_fields", &fields(open_data::MILESTONE_FIELDS));
     ctx.insert("feed", super::feeds::FEED_PATH);
     ctx
 }

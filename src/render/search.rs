@@ -21,27 +21,29 @@ const TEXT_CHARS: usize = 400;
 /// The index as the script reads it: kinds once, then one row per page.
 #[derive(Serialize)]
 pub struct Index {
-    pub kinds: Vec<&'static str>,
+    pub kinds: Vec<String>,
     /// `[title, url, kind (index into kinds), text]`
     pub pages: Vec<(String, String, usize, String)>,
 }
 
-const KINDS: [&str; 8] = [
-    "Action",
-    "Priority area",
-    "Action plan",
-    "Inspection",
-    "Focused visit",
-    "Monitoring visit",
-    "Progress report",
-    "Page",
-];
+/// The kinds of entry: the site's kinds of inspection and visit between the plans' and
+/// the writing's, so a declared kind is labelled as the site labels it.
+fn kinds(site: &Site) -> Vec<String> {
+    let before = ["Action", "Priority area", "Action plan"];
+    let after = ["Progress report", "Page"];
+    before
+        .into_iter()
+        .map(String::from)
+        .chain(site.config.kinds.iter().map(|k| k.label.clone()))
+        .chain(after.into_iter().map(String::from))
+        .collect()
+}
 
-fn kind(name: &str) -> usize {
-    KINDS
+fn kind(kinds: &[String], name: &str) -> usize {
+    kinds
         .iter()
-        .position(|k| *k == name)
-        .unwrap_or(KINDS.len() - 1)
+        .position(|k| k == name)
+        .unwrap_or(kinds.len().saturating_sub(1))
 }
 
 /// Joins the parts that have words into one short text.
@@ -72,13 +74,14 @@ fn opening(h: &Html) -> String {
 }
 
 pub fn index(site: &Site, links: Links) -> Index {
+    let kinds = kinds(site);
     let mut pages = Vec::new();
     let mut add = |title: String, url: String, k: &str, body: String| {
         let url = match links {
             Links::Relative if url.is_empty() || url.ends_with('/') => format!("{url}index.html"),
             _ => url,
         };
-        pages.push((title, url, kind(k), body));
+        pages.push((title, url, kind(&kinds, k), body));
     };
     for plan in &site.plans {
         let intro = html(&plan.introduction);
@@ -148,10 +151,7 @@ pub fn index(site: &Site, links: Links) -> Index {
             text(&[p.summary.as_deref().unwrap_or(""), &opening(&p.body)]),
         );
     }
-    Index {
-        kinds: KINDS.to_vec(),
-        pages,
-    }
+    Index { kinds, pages }
 }
 
 /// The index as a script. `<` is escaped so no text in it can close a script element.
@@ -167,7 +167,7 @@ mod tests {
     #[test]
     fn the_script_cannot_close_its_element() {
         let index = Index {
-            kinds: KINDS.to_vec(),
+            kinds: vec!["Action".into()],
             pages: vec![("</script>".into(), "x/".into(), 0, "a < b".into())],
         };
         let js = script(&index).unwrap();

@@ -252,7 +252,7 @@ pub fn colours_css(site: &Site) -> String {
         css.push_str(&format!(".hatch.{class}{{stroke:{ink};fill:{ink}}}\n"));
     };
     for g in &site.config.grades {
-        rule(grade_class(&g.key), &g.colour);
+        rule(grade_class(site, g), &g.colour);
     }
     for plan in &site.plans {
         for s in &plan.statuses {

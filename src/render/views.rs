@@ -7,7 +7,9 @@ use crate::figures::{self, Progress};
 use tera::Context;
 
 use crate::model::addresses::*;
-use crate::model::{Action, Html, Inspection, Plan, PriorityArea, Report, Site, When};
+use crate::model::{
+    Action, Grade, Html, Inspection, Milestone, Plan, PriorityArea, Report, Site, When,
+};
 use crate::plain_text;
 use crate::routes::slugify;
 
@@ -73,15 +75,29 @@ pub fn status_class(plan: &str, key: &str) -> String {
     format!("tag--s-{}-{}", slugify(plan), slugify(key))
 }
 
-pub fn grade_class(key: &str) -> String {
-    format!("tag--g-{}", slugify(key))
+/// A grade's class; those of a named scale carry its key, as two scales may share a
+/// grade key ("good") with different colours.
+pub fn grade_class(site: &Site, g: &Grade) -> String {
+    match site
+        .config
+        .scales
+        .get(g.scale)
+        .and_then(|s| s.key.as_deref())
+    {
+        Some(scale) => format!("tag--gs-{}-{}", slugify(scale), slugify(&g.key)),
+        None => format!("tag--g-{}", slugify(&g.key)),
+    }
 }
 
 pub fn grade_tag(site: &Site, index: Option<usize>) -> Option<Tag> {
     let g = site.config.grades.get(index?)?;
+    let label = match g.score {
+        Some(score) => format!("{} (score {score})", g.label),
+        None => g.label.clone(),
+    };
     Some(Tag {
-        label: g.label.clone(),
-        class: grade_class(&g.key),
+        label,
+        class: grade_class(site, g),
     })
 }
 
@@ -454,8 +470,14 @@ pub struct EventView<'a> {
     pub id: &'a str,
     pub url: String,
     pub title: &'a str,
-    pub kind: &'static str,
+    pub kind: &'a str,
     pub kind_key: String,
+    /// The kind's plural label, for lists grouped by kind.
+    pub kind_plural: &'a str,
+    /// What the overall grade is called on its scale: "Overall effectiveness".
+    pub overall_label: &'a str,
+    /// The name of the grading scale, when it is one of the site's `scales`.
+    pub scale: Option<&'a str>,
     pub planned: bool,
     pub other_body: Option<&'a str>,
     pub framework: Option<&'a str>,
@@ -480,6 +502,70 @@ pub struct EventView<'a> {
     pub editorial_note: &'a Html,
     pub body: &'a Html,
     pub year: Option<i32>,
+    /// On the timeline: the milestones that come before this event, in date order.
+    pub milestones_before: Vec<MilestoneView<'a>>,
+}
+
+/// A milestone on the timeline: an intervention, a board, a notice lifted.
+#[derive(Serialize)]
+pub struct MilestoneView<'a> {
+    pub anchor: &'a str,
+    pub date: DateView,
+    pub kind: Option<&'a str>,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub source_url: Option<&'a str>,
+}
+
+pub fn milestone_view(m: &Milestone) -> MilestoneView<'_> {
+    MilestoneView {
+        anchor: &m.anchor,
+        date: m.date.into(),
+        kind: m.kind.as_deref(),
+        title: &m.title,
+        summary: m.summary.as_deref(),
+        source: m.source.as_deref(),
+        source_url: m.source_url.as_deref(),
+    }
+}
+
+/// Where each milestone goes on the timeline: before the event at its index in
+/// `site.inspections`, or (the second list) after every held event. A milestone known
+/// only to the month or year follows the events that start within it, as the sources
+/// cannot place it more exactly.
+fn milestone_places(site: &Site) -> (Vec<Vec<MilestoneView<'_>>>, Vec<MilestoneView<'_>>) {
+    let mut before: Vec<Vec<MilestoneView>> = site.inspections.iter().map(|_| Vec::new()).collect();
+    let mut after = Vec::new();
+    for m in &site.milestones {
+        let later = |i: &Inspection| {
+            i.planned
+                || i.when
+                    .sort_key()
+                    .is_some_and(|d| d.first_day() > m.date.last_day())
+        };
+        match site.inspections.iter().position(later) {
+            Some(at) => before[at].push(milestone_view(m)),
+            None => after.push(milestone_view(m)),
+        }
+    }
+    (before, after)
+}
+
+/// Every event, one per file, each with the milestones that come before it, and those
+/// that come after every held event.
+pub fn timeline_views(site: &Site) -> (Vec<EventView<'_>>, Vec<MilestoneView<'_>>) {
+    let (before, after) = milestone_places(site);
+    let events = site
+        .inspections
+        .iter()
+        .zip(before)
+        .map(|(i, milestones_before)| EventView {
+            milestones_before,
+            ..event_view(site, i)
+        })
+        .collect();
+    (events, after)
 }
 
 #[derive(Serialize)]
@@ -536,6 +622,17 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
         title: &i.title,
         kind: i.kind.label(),
         kind_key: slugify(i.kind.label()),
+        kind_plural: &i.kind.plural,
+        overall_label: site
+            .config
+            .scales
+            .get(i.scale)
+            .map_or("Overall judgement", |s| s.overall.as_str()),
+        scale: site
+            .config
+            .scales
+            .get(i.scale)
+            .and_then(|s| s.name.as_deref()),
         planned: i.planned,
         other_body: i.other_body.as_deref(),
         framework: i.framework.as_deref(),
@@ -566,6 +663,7 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
         editorial_note: &i.editorial_note,
         body: &i.body,
         year: i.when.sort_key().map(|d| d.year()),
+        milestones_before: Vec::new(),
     }
 }
 
@@ -592,6 +690,8 @@ fn kind_line(i: &Inspection) -> Option<String> {
 /// their kind and rough dates, which say more as one entry than as several.
 #[derive(Serialize)]
 pub struct TimelineEntry<'a> {
+    /// The milestones that come before this entry, in date order.
+    pub milestones_before: Vec<MilestoneView<'a>>,
     pub event: Option<EventView<'a>>,
     pub group: Option<EventGroup<'a>>,
 }
@@ -605,44 +705,50 @@ pub struct EventGroup<'a> {
     pub members: Vec<PageLink<'a>>,
 }
 
-pub fn timeline(site: &Site) -> Vec<TimelineEntry<'_>> {
-    let mut runs: Vec<Vec<&Inspection>> = Vec::new();
-    for i in &site.inspections {
+pub fn timeline(site: &Site) -> (Vec<TimelineEntry<'_>>, Vec<MilestoneView<'_>>) {
+    let (before, after) = milestone_places(site);
+    let mut runs: Vec<(Vec<&Inspection>, Vec<MilestoneView>)> = Vec::new();
+    for (i, milestones) in site.inspections.iter().zip(before) {
         let joins = |run: &Vec<&Inspection>| {
-            run.last().is_some_and(|last| {
-                last.has_no_details()
-                    && i.has_no_details()
-                    && last.kind == i.kind
-                    && last.when == i.when
-                    && last.other_body == i.other_body
-            })
+            milestones.is_empty()
+                && run.last().is_some_and(|last| {
+                    last.has_no_details()
+                        && i.has_no_details()
+                        && last.kind == i.kind
+                        && last.when == i.when
+                        && last.other_body == i.other_body
+                })
         };
         match runs.last_mut() {
-            Some(run) if joins(run) => run.push(i),
-            _ => runs.push(vec![i]),
+            Some((run, _)) if joins(run) => run.push(i),
+            _ => runs.push((vec![i], milestones)),
         }
     }
-    runs.into_iter()
-        .map(|run| match run.as_slice() {
+    let entries = runs
+        .into_iter()
+        .map(|(run, milestones_before)| match run.as_slice() {
             [one] => TimelineEntry {
+                milestones_before,
                 event: Some(event_view(site, one)),
                 group: None,
             },
             _ => TimelineEntry {
+                milestones_before,
                 event: None,
                 group: Some(event_group(&run)),
             },
         })
-        .collect()
+        .collect();
+    (entries, after)
 }
 
 fn event_group<'a>(run: &[&'a Inspection]) -> EventGroup<'a> {
-    let kind = run[0].kind.label();
+    let kind = &run[0].kind;
     let numbers: Vec<u32> = run.iter().filter_map(|i| i.number).collect();
     let in_a_row = numbers.len() == run.len() && numbers.windows(2).all(|w| w[1] == w[0] + 1);
     let title = match (in_a_row, numbers.first(), numbers.last()) {
-        (true, Some(first), Some(last)) => format!("{kind}s {first} to {last}"),
-        _ => format!("{} {}s", run.len(), kind.to_lowercase()),
+        (true, Some(first), Some(last)) => format!("{} {first} to {last}", kind.plural),
+        _ => format!("{} {}", run.len(), kind.plural.to_lowercase()),
     };
     EventGroup {
         title,
@@ -671,11 +777,12 @@ pub struct JourneyStep<'a> {
     pub expected: Option<&'a str>,
 }
 
-/// The organisation's own inspections (not visits) in date order, then the planned ones.
+/// The organisation's own inspections (not visits) on the first grading scale in date order, then
+/// the planned ones: one journey, as grades on different scales do not compare.
 pub fn journey(site: &Site) -> Vec<JourneyStep<'_>> {
     site.inspections
         .iter()
-        .filter(|i| i.kind == crate::model::InspectionKind::Inspection && i.other_body.is_none())
+        .filter(|i| !i.kind.is_visit() && i.other_body.is_none() && i.scale == 0)
         .map(|i| JourneyStep {
             title: &i.title,
             url: inspection_url(i),

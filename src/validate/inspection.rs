@@ -9,7 +9,7 @@ use super::fields::{
 use crate::dates::long;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::markdown::Addresses;
-use crate::model::{Grade, Inspection, InspectionKind, Judgement, When};
+use crate::model::{Grade, Inspection, InspectionKind, Judgement, SiteConfig, When};
 use crate::source::Split;
 use crate::yaml::{Document, YamlPath};
 
@@ -17,10 +17,13 @@ use crate::yaml::{Document, YamlPath};
 #[serde(deny_unknown_fields)]
 struct RawInspection {
     title: String,
-    kind: InspectionKind,
+    kind: String,
     status: Option<RawEventStatus>,
     other_body: Option<String>,
     framework: Option<String>,
+    /// The key of the grading scale (under `scales:` in site.yaml) its grades are on.
+    /// Without it, the site's `grades`.
+    scale: Option<String>,
     number: Option<u32>,
     start: Option<RawDate>,
     end: Option<RawDate>,
@@ -72,7 +75,7 @@ pub fn read_inspection(
     doc: &Document,
     id: &str,
     split: &Split<'_>,
-    grades: &[Grade],
+    site: &SiteConfig,
     addresses: Addresses<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Inspection> {
@@ -90,8 +93,11 @@ pub fn read_inspection(
         .ok()?;
     let planned = raw.status == Some(RawEventStatus::Planned);
     let when = read_when(doc, &raw, planned, problems);
+    let kind = read_kind(doc, &raw.kind, &site.kinds, problems);
+    let scale = read_scale(doc, raw.scale.as_deref(), site, problems);
     let grade = |path: &YamlPath, key: Option<&String>, problems: &mut Vec<Diagnostic>| {
-        key.and_then(|k| grade_index(doc, path, k, grades, problems))
+        let scale = scale?;
+        key.and_then(|k| grade_index(doc, path, k, site, scale, problems))
     };
     let overall_path = root.key("overall").key("grade");
     let overall = grade(
@@ -133,10 +139,11 @@ pub fn read_inspection(
         editorial_note: md("editorial_note", raw.editorial_note.as_deref(), problems),
         body: markdown_body(&doc.file, split, addresses, problems),
         title: raw.title,
-        kind: raw.kind,
+        kind: kind?,
         planned,
         other_body: text(raw.other_body),
         framework: text(raw.framework),
+        scale: scale?,
         number: raw.number,
         when,
         expected: text(raw.expected),
@@ -209,30 +216,106 @@ fn read_when(
     When::Unknown
 }
 
+/// The kind `kind:` names, from the built-in and declared kinds.
+fn read_kind(
+    doc: &Document,
+    key: &str,
+    kinds: &[InspectionKind],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<InspectionKind> {
+    let key = key.trim();
+    if let Some(kind) = kinds.iter().find(|k| k.key == key) {
+        return Some(kind.clone());
+    }
+    let keys: Vec<&str> = kinds.iter().map(|k| k.key.as_str()).collect();
+    let mut help = format!("Use one of: {}. Other kinds of inspection or visit are declared under `kinds:` in content/site.yaml.", keys.join(", "));
+    if let Some(near) = closest(key, keys.iter().copied()) {
+        help = format!("Did you mean `{near}`? {help}");
+    }
+    problems.push(
+        doc.error_at(
+            &YamlPath::root().key("kind"),
+            format!("`kind: {key}` is not one of the values allowed for `kind`."),
+        )
+        .help(help),
+    );
+    None
+}
+
+/// The index of the scale `scale:` names, or of the default scale without it.
+fn read_scale(
+    doc: &Document,
+    key: Option<&str>,
+    site: &SiteConfig,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let Some(key) = key.map(str::trim) else {
+        return Some(0);
+    };
+    if let Some(i) = site
+        .scales
+        .iter()
+        .position(|s| s.key.as_deref() == Some(key))
+    {
+        return Some(i);
+    }
+    let keys: Vec<&str> = site
+        .scales
+        .iter()
+        .filter_map(|s| s.key.as_deref())
+        .collect();
+    let mut help = match keys.is_empty() {
+        true => "This site has no `scales:` in content/site.yaml. Remove `scale:` to use the site's `grades`, or declare the scale under `scales:` in content/site.yaml.".to_string(),
+        false => format!("Use one of: {}. Scales are listed under `scales:` in content/site.yaml; without `scale:`, the site's `grades` are used.", keys.join(", ")),
+    };
+    if let Some(near) = closest(key, keys.iter().copied()) {
+        help = format!("Did you mean `{near}`? {help}");
+    }
+    problems.push(
+        doc.error_at(
+            &YamlPath::root().key("scale"),
+            format!("`scale: {key}` is not one of the site's grading scales."),
+        )
+        .help(help),
+    );
+    None
+}
+
 fn grade_index(
     doc: &Document,
     path: &YamlPath,
     key: &str,
-    grades: &[Grade],
+    site: &SiteConfig,
+    scale: usize,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
-    let index = grades.iter().position(|g| g.key == key.trim());
+    let on_scale = |g: &Grade| g.scale == scale;
+    let index = site
+        .grades
+        .iter()
+        .position(|g| on_scale(g) && g.key == key.trim());
     if index.is_none() {
-        let keys: Vec<&str> = grades.iter().map(|g| g.key.as_str()).collect();
-        let mut help = format!(
-            "Use one of: {}. Grades are listed in content/site.yaml.",
-            keys.join(", ")
-        );
+        let keys: Vec<&str> = site
+            .grades
+            .iter()
+            .filter(|g| on_scale(g))
+            .map(|g| g.key.as_str())
+            .collect();
+        let (message, listed) = match site.scales.get(scale).and_then(|s| s.key.as_deref()) {
+            None => (
+                format!("`grade: {key}` is not one of the site's grades."),
+                "Grades are listed in content/site.yaml.".to_string(),
+            ),
+            Some(name) => (
+                format!("`grade: {key}` is not one of the grades of the scale `{name}`, which this inspection names."),
+                "The scale's grades are listed under `scales:` in content/site.yaml.".to_string(),
+            ),
+        };
+        let mut help = format!("Use one of: {}. {listed}", keys.join(", "));
         if let Some(near) = closest(key, keys.iter().copied()) {
             help = format!("Did you mean `{near}`? {help}");
         }
-        problems.push(
-            doc.error_at(
-                path,
-                format!("`grade: {key}` is not one of the site's grades."),
-            )
-            .help(help),
-        );
+        problems.push(doc.error_at(path, message).help(help));
     }
     index
 }
@@ -250,9 +333,21 @@ pub fn after_as_at(doc: &Document, event: &Inspection, as_at: NaiveDate) -> Opti
     } else {
         "between"
     };
-    let what = event.kind.label().to_lowercase();
+    let what = in_sentence(event.kind.label());
     Some(
         doc.warning_at(&root.key(field), format!("This {what} is dated {start}, after the site's as-at date ({}), but it is not marked as planned, so the home page would show it as the latest one.", long(as_at)))
             .help("If it has not happened yet, add `status: planned`. If it has, change `as_at` in content/site.yaml to a date on or after it (without `as_at`, the as-at date is the day of the build)."),
     )
+}
+
+/// A label inside a sentence: "Monitoring visit" → "monitoring visit", but "SEND
+/// inspection" keeps its capitals.
+fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
 }

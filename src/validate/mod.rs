@@ -3,6 +3,7 @@
 mod blocks;
 pub mod fields;
 mod inspection;
+mod milestone;
 mod plan;
 pub mod site;
 mod writing;
@@ -31,6 +32,7 @@ enum Kind {
     Plan { plan: String },
     Area { plan: String, slug: String },
     Inspection { id: String },
+    Milestones,
     Report { slug: String },
     Page { slug: String },
 }
@@ -108,6 +110,7 @@ fn classify(path: &Path) -> Option<Kind> {
     let is_md = path.extension().is_some_and(|e| e == "md");
     match parts.as_slice() {
         ["content", "site.yaml" | "site.yml"] => Some(Kind::Site),
+        ["content", "milestones.yaml" | "milestones.yml"] => Some(Kind::Milestones),
         ["content", "plans", plan, "plan.yaml" | "plan.yml"] => Some(Kind::Plan {
             plan: plan.to_string(),
         }),
@@ -130,7 +133,7 @@ fn classify(path: &Path) -> Option<Kind> {
 fn parse(file: SourceFile, memo: Option<&Memo>) -> Result<Option<Parsed>, Diagnostic> {
     let Some(kind) = classify(&file.path) else {
         return Err(Diagnostic::warning(&file.path, "Waymark does not know what this file is, so it is not on the site.")
-            .help("Plans go in content/plans/<plan>/, inspections in content/inspections/, reports in content/reports/ and other pages in content/pages/ (Markdown files end in .md, YAML files in .yaml)."));
+            .help("Plans go in content/plans/<plan>/, inspections in content/inspections/, milestones in content/milestones.yaml, reports in content/reports/ and other pages in content/pages/ (Markdown files end in .md, YAML files in .yaml)."));
     };
     let is_md = file.path.extension().is_some_and(|e| e == "md");
     let (doc, cut) = if is_md {
@@ -262,7 +265,7 @@ fn routes(parsed: &[Parsed], failed: &[PathBuf], problems: &mut Diagnostics) -> 
 /// The address a file's place under content/ gives it; pages may choose another (`slug`).
 fn default_url(kind: &Kind) -> Option<String> {
     Some(match kind {
-        Kind::Site => return None,
+        Kind::Site | Kind::Milestones => return None,
         Kind::Plan { plan } => format!("plans/{}/", slugify(plan)),
         Kind::Area { plan, slug } => format!("plans/{}/{slug}/", slugify(plan)),
         Kind::Inspection { id } => format!("inspections/{}/", slugify(id)),
@@ -332,6 +335,7 @@ fn assemble(
     crate::timings::mark("read items and Markdown");
     let (mut inspections, mut reports, mut pages): (Vec<Inspection>, _, _) =
         (Vec::new(), Vec::new(), Vec::new());
+    let mut milestones = Vec::new();
     let mut areas: BTreeMap<String, Vec<(PriorityArea, PathBuf)>> = BTreeMap::new();
     let mut ids: BTreeMap<String, Vec<plan::IdPlace>> = BTreeMap::new();
     for (item, found) in results {
@@ -346,7 +350,8 @@ fn assemble(
                 ids.entry(plan.clone()).or_default().extend(placed);
                 areas.entry(plan).or_default().push((area, file));
             }
-            Item::Inspection(i) => inspections.push(i),
+            Item::Inspection(i) => inspections.push(*i),
+            Item::Milestones(m) => milestones = m,
             Item::Report(r) => reports.push(r),
             Item::Page(p) => pages.push(p),
             Item::Skip => {}
@@ -379,6 +384,7 @@ fn assemble(
         config,
         plans,
         inspections,
+        milestones,
         reports,
         pages,
     }
@@ -391,7 +397,8 @@ enum Item {
         file: PathBuf,
         ids: Vec<plan::IdPlace>,
     },
-    Inspection(Inspection),
+    Inspection(Box<Inspection>),
+    Milestones(Vec<crate::model::Milestone>),
     Report(Report),
     Page(Page),
     Skip,
@@ -457,11 +464,11 @@ fn read_item(
             }
         }
         Kind::Inspection { id } => {
-            let event =
-                inspection::read_inspection(&p.doc, id, &split?, &config.grades, addresses, found)?;
+            let event = inspection::read_inspection(&p.doc, id, &split?, config, addresses, found)?;
             found.extend(inspection::after_as_at(&p.doc, &event, config.as_at));
-            Item::Inspection(event)
+            Item::Inspection(Box::new(event))
         }
+        Kind::Milestones => Item::Milestones(milestone::read_milestones(&p.doc, found)),
         Kind::Report { slug } => Item::Report(writing::read_report(
             &p.doc, slug, &split?, addresses, found,
         )?),

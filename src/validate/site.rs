@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::fields::{background_colour, date_field, RawDate};
 use crate::diagnostics::Diagnostic;
 use crate::model::site::{base_path, Accessibility, Logo, SiteConfig};
-use crate::model::Grade;
+use crate::model::{Grade, InspectionKind, Scale};
 use crate::yaml::{Document, YamlPath};
 
 #[derive(Deserialize)]
@@ -20,8 +20,51 @@ struct RawSite {
     as_at: Option<RawDate>,
     contact_email: Option<String>,
     branding: Option<RawBranding>,
+    /// The site's grading scale: the grades an inspection gives when it names no `scale`.
+    #[serde(default)]
     grades: Vec<RawGrade>,
+    /// What the overall grade on the `grades` scale is called, such as "Overall
+    /// effectiveness". Without it, "Overall judgement".
+    overall_judgement: Option<String>,
+    /// Further grading scales, one per framework (an area SEND inspection's outcomes, CQC's
+    /// ratings): an inspection names the one its grades are on with `scale:`.
+    #[serde(default)]
+    scales: Vec<RawScale>,
+    /// Kinds of inspection or visit besides the built-in `inspection`, `focused-visit` and
+    /// `monitoring-visit`, or new labels for those.
+    #[serde(default)]
+    kinds: Vec<RawKind>,
     accessibility: Option<RawAccessibility>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScale {
+    /// The short name inspections use for it: `scale: send-area`.
+    key: String,
+    /// Its name as readers see it: "Area SEND inspection outcomes".
+    name: Option<String>,
+    /// What an overall grade on this scale is called, such as "Inspection outcome".
+    /// Without it, "Overall judgement".
+    overall_judgement: Option<String>,
+    /// The scale's grades, best first, each with a key, a label and a colour.
+    grades: Vec<RawGrade>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    /// The short name inspection files use for it: `kind: jtai`.
+    key: String,
+    /// One of them, as readers see it: "Joint targeted area inspection".
+    label: String,
+    /// Several of them, as readers see it: "Joint targeted area inspections". Without it,
+    /// the label with an "s".
+    plural: Option<String>,
+    /// `true` for a visit, which gives no overall grade; `false` (the default) for a full
+    /// inspection that gives judgements.
+    #[serde(default)]
+    visit: bool,
 }
 
 #[derive(Deserialize)]
@@ -34,9 +77,14 @@ struct RawBranding {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawGrade {
+    /// The short name inspection files use for it: `grade: good`.
     key: String,
+    /// The grade as readers see it: "Good".
     label: String,
+    /// Its tag's colour, `#rrggbb`, dark enough for white text on it.
     colour: String,
+    /// The number the framework gives this grade, where it gives one (grade 1, 2...).
+    score: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +112,8 @@ pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Op
             &[
                 ("branding", "`branding`"),
                 ("grades", "a grade"),
+                ("scales", "a scale"),
+                ("kinds", "a kind of inspection"),
                 ("accessibility", "`accessibility`"),
             ],
         )
@@ -82,7 +132,8 @@ pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Op
             "/".into()
         }
     };
-    let grades = read_grades(doc, &raw.grades, &mut problems);
+    let (scales, grades) = read_scales(doc, &raw, &mut problems);
+    let kinds = read_kinds(doc, &raw.kinds, &mut problems);
     let branding = raw.branding.unwrap_or(RawBranding {
         colour: None,
         logo: None,
@@ -113,6 +164,8 @@ pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Op
             brand_colour,
             logo,
             grades,
+            scales,
+            kinds,
             accessibility,
         });
     }
@@ -150,11 +203,72 @@ fn checked_logo(
     })
 }
 
-fn read_grades(doc: &Document, raw: &[RawGrade], problems: &mut Vec<Diagnostic>) -> Vec<Grade> {
-    let mut grades: Vec<Grade> = Vec::new();
+const OVERALL_JUDGEMENT: &str = "Overall judgement";
+
+/// The default scale (`grades`, when given) first, then `scales`; every grade of every
+/// scale in one list, each knowing its scale.
+fn read_scales(
+    doc: &Document,
+    raw: &RawSite,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<Scale>, Vec<Grade>) {
+    let mut scales = Vec::new();
+    let mut grades = Vec::new();
+    let overall = |o: &Option<String>| o.clone().unwrap_or_else(|| OVERALL_JUDGEMENT.into());
+    if !raw.grades.is_empty() || raw.scales.is_empty() {
+        let path = YamlPath::root().key("grades");
+        read_grades(doc, &path, &raw.grades, 0, &mut grades, problems);
+        scales.push(Scale {
+            key: None,
+            name: None,
+            overall: overall(&raw.overall_judgement),
+        });
+    }
+    for (i, s) in raw.scales.iter().enumerate() {
+        let path = YamlPath::root().key("scales").index(i);
+        if scales
+            .iter()
+            .any(|seen| seen.key.as_deref() == Some(s.key.trim()))
+        {
+            problems.push(
+                doc.error_at(
+                    &path.key("key"),
+                    format!("The scale key `{}` is listed twice.", s.key),
+                )
+                .help("Each scale needs its own key. Remove or rename one of them."),
+            );
+        }
+        read_grades(
+            doc,
+            &path.key("grades"),
+            &s.grades,
+            scales.len(),
+            &mut grades,
+            problems,
+        );
+        scales.push(Scale {
+            key: Some(s.key.trim().to_string()),
+            name: s.name.clone(),
+            overall: overall(&s.overall_judgement),
+        });
+    }
+    (scales, grades)
+}
+
+fn read_grades(
+    doc: &Document,
+    at: &YamlPath,
+    raw: &[RawGrade],
+    scale: usize,
+    grades: &mut Vec<Grade>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for (i, g) in raw.iter().enumerate() {
-        let path = YamlPath::root().key("grades").index(i);
-        if grades.iter().any(|seen| seen.key == g.key) {
+        let path = at.index(i);
+        if grades
+            .iter()
+            .any(|seen| seen.scale == scale && seen.key == g.key)
+        {
             problems.push(
                 doc.error_at(
                     &path.key("key"),
@@ -169,9 +283,48 @@ fn read_grades(doc: &Document, raw: &[RawGrade], problems: &mut Vec<Diagnostic>)
             key: g.key.clone(),
             label: g.label.clone(),
             colour,
+            scale,
+            score: g.score,
         });
     }
-    grades
+}
+
+/// The built-in kinds, then the declared ones; a declared kind with a built-in key
+/// relabels it.
+fn read_kinds(
+    doc: &Document,
+    raw: &[RawKind],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<InspectionKind> {
+    let mut kinds = InspectionKind::built_in();
+    let mut declared: Vec<&str> = Vec::new();
+    for (i, k) in raw.iter().enumerate() {
+        let key = k.key.trim();
+        if declared.contains(&key) {
+            problems.push(
+                doc.error_at(
+                    &YamlPath::root().key("kinds").index(i).key("key"),
+                    format!("The kind `{key}` is declared twice."),
+                )
+                .help("Each kind needs its own key. Remove or rename one of them."),
+            );
+        }
+        declared.push(key);
+        let kind = InspectionKind {
+            key: key.to_string(),
+            label: k.label.trim().to_string(),
+            plural: k
+                .plural
+                .clone()
+                .unwrap_or_else(|| format!("{}s", k.label.trim())),
+            visit: k.visit,
+        };
+        match kinds.iter_mut().find(|b| b.key == key) {
+            Some(built_in) => *built_in = kind,
+            None => kinds.push(kind),
+        }
+    }
+    kinds
 }
 
 fn read_accessibility(

@@ -5,7 +5,7 @@
 //
 // On paper (A4, as the browser's print dialog makes it, through page.pdf):
 //   - the first plan's page prints on at most 4 pages, its first priority area on at
-//     most 10, and the inspections timeline on at most 3;
+//     most 10, and the inspections timeline (12 events and 3 milestones) on at most 4;
 //   - a link within a site whose base URL is only a path prints no address (a path
 //     alone, or a relative one, is no use on paper).
 // On a phone (375 CSS px wide), on every page of the site:
