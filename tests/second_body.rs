@@ -38,14 +38,23 @@ fn the_timeline_labels_declared_kinds_and_shows_the_send_outcome() {
     let kinds = timeline.texts(".timeline__item:not(.timeline__item--milestone) .timeline__kind");
     assert_eq!(
         kinds,
-        ["A fictional framework for children's services", "Care assessment"]
+        [
+            "A fictional framework for children's services",
+            "Care assessment"
+        ]
     );
     for (title, kind) in [
         ("Inspection of children's services", "Inspection"),
         ("Area SEND inspection of Fernmoor", "Area SEND inspection"),
         ("Assessment of adult care", "Care assessment"),
-        ("Annual engagement meeting 2024", "Annual engagement meeting"),
-        ("Joint targeted area inspection of", "Joint targeted area inspection"),
+        (
+            "Annual engagement meeting 2024",
+            "Annual engagement meeting",
+        ),
+        (
+            "Joint targeted area inspection of",
+            "Joint targeted area inspection",
+        ),
     ] {
         assert!(item(title).contains(kind), "{title}: {}", item(title));
     }
