@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use super::Html;
 use crate::dates::PartialDate;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum InspectionKind {
     Inspection,

@@ -1,32 +1,51 @@
 //! Report and page files → `Report` and `Page`.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::fields::{date_field, markdown_body, markdown_field, text, RawDate};
+use super::fields::{date_field, markdown_body, markdown_field, text, RawDate, WholeDate};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Addresses;
 use crate::model::{Page, Report};
 use crate::source::Split;
 use crate::yaml::{Document, YamlPath};
 
-#[derive(Deserialize)]
+/// A progress report: the front matter of content/reports/<name>.md.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawReport {
+pub(crate) struct RawReport {
+    /// The report's title.
     title: String,
+    /// The date of the meeting, or when the report was published (year-month-day).
+    #[schemars(with = "WholeDate")]
     date: RawDate,
+    /// The meeting it went to, for example: Audit Committee.
     meeting: Option<String>,
+    /// Who wrote it, with their role.
     author: Option<String>,
+    /// One or two sentences shown in the list of reports.
     summary: Option<String>,
+    /// The document these facts come from: its title or web address.
     source: Option<String>,
+    /// Markdown: a note from the editors, shown marked as an editorial note.
     editorial_note: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// A page of its own: the front matter of content/pages/<name>.md.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPage {
+    /// The page's title.
     pub title: String,
+    /// One or two sentences shown in lists and by search engines.
     pub summary: Option<String>,
+    /// Another address for the page, instead of its file's name: lower-case letters, digits and hyphens, with / between words.
+    #[schemars(extend(
+        "pattern" = r"^\s*[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*/*\s*$",
+        "patternErrorMessage" = "A page's address may only use lower-case letters, digits, hyphens and / between words, for example: contact-us."
+    ))]
     pub slug: Option<String>,
+    /// A whole number that puts the page in the main navigation on every page: lowest first.
     pub nav_order: Option<u32>,
 }
 
