@@ -8,8 +8,8 @@ use anyhow::{Context as _, Result};
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 
-pub use crate::validate::FileKind;
 use crate::validate::raw;
+pub use crate::validate::FileKind;
 
 /// The folder in the site root that each content file's editor line points to.
 pub const FOLDER: &str = "schemas";
@@ -41,7 +41,9 @@ fn title(kind: FileKind) -> &'static str {
         FileKind::Site => "Waymark site settings (content/site.yaml)",
         FileKind::Plan => "Waymark improvement plan (content/plans/<plan>/plan.yaml)",
         FileKind::Area => "Waymark priority area (content/plans/<plan>/NN-name.yaml)",
-        FileKind::Inspection => "Waymark inspection or visit (front matter of content/inspections/*.md)",
+        FileKind::Inspection => {
+            "Waymark inspection or visit (front matter of content/inspections/*.md)"
+        }
         FileKind::Report => "Waymark progress report (front matter of content/reports/*.md)",
         FileKind::Page => "Waymark page (front matter of content/pages/*.md)",
     }
@@ -89,7 +91,8 @@ pub fn text(kind: FileKind) -> String {
 
 /// Writes every schema into `dir` (made if missing) and returns the files written.
 pub fn write(dir: &Path) -> Result<Vec<PathBuf>> {
-    fs::create_dir_all(dir).with_context(|| format!("could not create the folder {}", dir.display()))?;
+    fs::create_dir_all(dir)
+        .with_context(|| format!("could not create the folder {}", dir.display()))?;
     KINDS
         .iter()
         .map(|&kind| {

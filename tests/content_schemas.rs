@@ -88,8 +88,8 @@ fn every_file_waymark_check_accepts_passes_its_schema() {
             outcome.diagnostics
         );
         for (rel, kind) in content_files(&root) {
-            let value = fields(&root, &rel)
-                .unwrap_or_else(|| panic!("{} has no YAML", rel.display()));
+            let value =
+                fields(&root, &rel).unwrap_or_else(|| panic!("{} has no YAML", rel.display()));
             let errors: Vec<String> = validator(kind)
                 .iter_errors(&value)
                 .map(|e| format!("{e} at {}", e.instance_path()))
@@ -104,18 +104,33 @@ fn every_file_waymark_check_accepts_passes_its_schema() {
             seen[schema::KINDS.iter().position(|k| *k == kind).unwrap()] += 1;
         }
     }
-    assert!(seen.iter().all(|&n| n > 0), "a kind of file went untested: {seen:?}");
+    assert!(
+        seen.iter().all(|&n| n > 0),
+        "a kind of file went untested: {seen:?}"
+    );
 }
 
 /// Broken fixtures whose mistake is in what the fields say, and the file the schema
 /// underlines. Every other file of these sites is correct and must pass.
 const CAUGHT: [(&str, &str); 8] = [
     ("wrong-type", "content/plans/demo/02-oversight.yaml"),
-    ("list-instead-of-text", "content/plans/demo/02-oversight.yaml"),
+    (
+        "list-instead-of-text",
+        "content/plans/demo/02-oversight.yaml",
+    ),
     ("missing-field", "content/plans/demo/02-oversight.yaml"),
-    ("unknown-field-responsable", "content/plans/demo/02-oversight.yaml"),
-    ("unknown-field-staus", "content/plans/demo/02-oversight.yaml"),
-    ("unknown-kind", "content/inspections/2024-07-monitoring-visit-5.md"),
+    (
+        "unknown-field-responsable",
+        "content/plans/demo/02-oversight.yaml",
+    ),
+    (
+        "unknown-field-staus",
+        "content/plans/demo/02-oversight.yaml",
+    ),
+    (
+        "unknown-kind",
+        "content/inspections/2024-07-monitoring-visit-5.md",
+    ),
     ("several-problems", "content/plans/demo/02-oversight.yaml"),
     ("unsafe-slug", "content/pages/escape.md"),
 ];
@@ -169,7 +184,10 @@ fn each_broken_fixture_a_schema_can_see_is_underlined_and_no_other() {
                 BEYOND_A_SCHEMA.contains(&case.as_str()),
                 "new broken fixture {case}: add it to CAUGHT, NOT_YAML or BEYOND_A_SCHEMA"
             );
-            assert!(found.is_empty(), "{case} is caught by a schema after all: {found:#?}");
+            assert!(
+                found.is_empty(),
+                "{case} is caught by a schema after all: {found:#?}"
+            );
         }
     }
 }
@@ -238,7 +256,11 @@ fn assert_each_file_leads_to_its_schema(root: &Path) {
         let target = schema_named_by(root, &rel)
             .unwrap_or_else(|| panic!("{} does not start with the editor line", rel.display()));
         let found = std::fs::read_to_string(&target).unwrap_or_else(|e| {
-            panic!("{}'s line leads to {}: {e}", rel.display(), target.display())
+            panic!(
+                "{}'s line leads to {}: {e}",
+                rel.display(),
+                target.display()
+            )
         });
         assert_eq!(
             found,
@@ -264,10 +286,20 @@ fn files_made_by_init_and_new_lead_their_editor_to_their_schema() {
         title: None,
     };
     let made = waymark::starter::init(&root, &org).unwrap();
-    assert!(made.contains(&PathBuf::from("schemas/area.json")), "{made:?}");
+    assert!(
+        made.contains(&PathBuf::from("schemas/area.json")),
+        "{made:?}"
+    );
     use waymark::scaffold::Kind;
     let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
-    for kind in [Kind::Report, Kind::Visit, Kind::Inspection, Kind::Page, Kind::Plan, Kind::Area] {
+    for kind in [
+        Kind::Report,
+        Kind::Visit,
+        Kind::Inspection,
+        Kind::Page,
+        Kind::Plan,
+        Kind::Area,
+    ] {
         let dated = matches!(kind, Kind::Report | Kind::Visit | Kind::Inspection);
         let request = waymark::scaffold::NewFile {
             kind,
@@ -284,5 +316,36 @@ fn files_made_by_init_and_new_lead_their_editor_to_their_schema() {
     assert_eq!(kinds.len(), 6, "{kinds:?}");
     assert_each_file_leads_to_its_schema(&root);
     let outcome = waymark::check(&BuildOptions::new(&root));
-    assert!(!outcome.diagnostics.has_errors(), "{:#?}", outcome.diagnostics);
+    assert!(
+        !outcome.diagnostics.has_errors(),
+        "{:#?}",
+        outcome.diagnostics
+    );
+}
+
+#[test]
+fn waymark_schema_writes_into_the_site_root_or_the_folder_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+            .arg("schema")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let root = tmp.path().to_str().unwrap();
+    run(&["--root", root]);
+    let elsewhere = tmp.path().join("elsewhere");
+    run(&[elsewhere.to_str().unwrap()]);
+    for dir in [tmp.path().join("schemas"), elsewhere] {
+        for kind in schema::KINDS {
+            let written = std::fs::read_to_string(dir.join(schema::file_name(kind))).unwrap();
+            assert_eq!(written, schema::text(kind));
+        }
+    }
 }

@@ -1,8 +1,8 @@
 //! Plan and priority-area files → `Plan` and `PriorityArea`, checking every action.
 
 use chrono::NaiveDate;
-use serde::de::IgnoredAny;
 use schemars::JsonSchema;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
 use super::fields::{
