@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::plain_text::shorten;
 use crate::routes::slugify;
 use crate::scaffold::{self, StatusName};
+use crate::schema::{self, FileKind};
 use crate::yaml;
 
 /// What to import, and where.
@@ -209,7 +210,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported> {
     };
     let grouped = group(&rows[header + 1..], &sheet, &mut problems);
     let area = area(&target, grouped, &aliases, &statuses, &mut problems);
-    let text = render(options, &area)?;
+    let text = schema::with_line(FileKind::Area, &target.path, &render(options, &area)?);
     write(&options.root.join(&target.path), &text, options.force)?;
     problems.sort_by_key(|p| p.row);
     Ok(Imported {

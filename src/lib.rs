@@ -43,6 +43,8 @@ pub mod output;
 pub mod render;
 
 // Commands besides build.
+pub mod schema;
+
 pub mod scaffold;
 pub mod serve;
 

@@ -80,6 +80,16 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Write a JSON Schema for each kind of content file, so that editors such as VS Code
+    /// complete field names and underline mistakes as you type.
+    Schema {
+        /// Where to write the schemas (default: <root>/schemas, where the content files'
+        /// first lines point).
+        dir: Option<PathBuf>,
+        /// The site folder, holding content/ (default: the current folder).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Create a new content file with every field ready to fill in.
     New {
         /// What to create.
@@ -201,6 +211,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             organisation,
             title,
         } => init(&dir, &organisation, title.as_deref()),
+        Command::Schema { dir, root } => {
+            let dir = dir.unwrap_or_else(|| root.join(waymark::schema::FOLDER));
+            for path in waymark::schema::write(&dir)? {
+                println!("Wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New {
             kind,
             title,

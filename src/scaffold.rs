@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::routes::slugify;
+use crate::schema::{self, FileKind};
 use crate::validate::fields::{ACTION_PROMPT, OUTCOME_PROMPT};
 use crate::yaml::{self, YamlPath};
 
@@ -86,9 +87,19 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
         ),
         Kind::Area => area_file(root, request.plan, &slug, &quoted, FirstAction::Written)?,
     };
-    let rel = PathBuf::from(rel);
-    write_new(&root.join(&rel), &text)?;
-    Ok(rel)
+    write_content(root, &rel, &text)?;
+    Ok(PathBuf::from(rel))
+}
+
+/// Writes a new content file (refusing to replace one) that starts with the line telling
+/// editors its schema (`waymark schema`).
+pub(crate) fn write_content(root: &Path, rel: &str, text: &str) -> Result<()> {
+    let rel = Path::new(rel);
+    let text = match FileKind::of(rel) {
+        Some(kind) => schema::with_line(kind, rel, text),
+        None => text.to_string(),
+    };
+    write_new(&root.join(rel), &text)
 }
 
 /// Visits and inspections share content/inspections/ and are named by day and title, so a

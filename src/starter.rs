@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 
-use crate::scaffold::{self, area_file, write_new, FirstAction, Kind, NewFile};
+use crate::scaffold::{self, area_file, write_content, write_new, FirstAction, Kind, NewFile};
+use crate::schema;
 
 /// What `waymark init` is told about the organisation.
 #[derive(Debug, Clone)]
@@ -31,7 +32,7 @@ pub fn init(dir: &Path, org: &Organisation<'_>) -> Result<Vec<PathBuf>> {
     let mut made = vec![PathBuf::from(".gitignore")];
     write_new(&dir.join(".gitignore"), GITIGNORE)?;
     made.push(PathBuf::from("content/site.yaml"));
-    write_new(&dir.join("content/site.yaml"), &site_yaml(&name, &title)?)?;
+    write_content(dir, "content/site.yaml", &site_yaml(&name, &title)?)?;
     made.push(new_file(dir, Kind::Plan, "Improvement plan")?);
     let (area, text) = area_file(
         dir,
@@ -40,10 +41,14 @@ pub fn init(dir: &Path, org: &Organisation<'_>) -> Result<Vec<PathBuf>> {
         "Priority area 1",
         FirstAction::Noted,
     )?;
-    write_new(&dir.join(&area), &text)?;
+    write_content(dir, &area, &text)?;
     made.push(PathBuf::from(area));
     made.push(PathBuf::from("content/pages/about.md"));
-    write_new(&dir.join("content/pages/about.md"), &about(&name)?)?;
+    write_content(dir, "content/pages/about.md", &about(&name)?)?;
+    // The schemas the files' first lines point to, so editors help from the start.
+    for path in schema::write(&dir.join(schema::FOLDER))? {
+        made.extend(path.strip_prefix(dir).ok().map(Path::to_path_buf));
+    }
     Ok(made)
 }
 

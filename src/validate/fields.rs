@@ -1,8 +1,10 @@
 //! Reading single fields the way authors write them: dates, colours, Markdown.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer};
 
 use crate::dates::{parse_day, DateError, Due, PartialDate};
@@ -29,6 +31,105 @@ impl<'de> Deserialize<'de> for RawDate {
             Either::Text(t) => t,
             Either::Number(n) => n.to_string(),
         }))
+    }
+}
+
+// What editors are told about dates and colours (`waymark schema`). Each pattern accepts
+// at least what the readers below accept: an editor must never underline what
+// `waymark check` takes, so the checker stays the judge of the finer points.
+const WHOLE_DATE: &str = r"^[\s,]*(\d{4}-\d{2}-\d{2}|\d{1,4}[/.]\d{1,4}[/.](\d{2}|\d{4})|\+?\d+[A-Za-z]*[\s,]+[^\s,]+[\s,]+[-+\d]\d{3})[\s,]*$";
+const DATE_WORDS: &str = "Write the date as year-month-day, for example 2022-09-16 (or 16/09/2022, or 16 September 2022).";
+
+impl JsonSchema for RawDate {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    // The widest form: a due date may be words. Fields that need a day say so with `WholeDate`.
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": ["string", "integer"] })
+    }
+}
+
+/// For `waymark schema`: a field read as a whole day (`date_field`).
+pub(crate) struct WholeDate;
+
+impl JsonSchema for WholeDate {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "WholeDate".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": WHOLE_DATE,
+            "patternErrorMessage": DATE_WORDS,
+        })
+    }
+}
+
+/// For `waymark schema`: a field that may give only the month or year (`partial_date_field`).
+pub(crate) struct PartialDateText;
+
+impl JsonSchema for PartialDateText {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "PartialDate".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let partial = format!(r"{WHOLE_DATE}|^\s*\d{{4}}(-\d{{2}})?\s*$");
+        json_schema!({
+            "anyOf": [
+                { "type": "string", "pattern": partial },
+                { "type": "integer", "minimum": 1000, "maximum": 9999 },
+            ],
+            "errorMessage": format!("{DATE_WORDS} If only the month or year is known, write 2010-12 or 2018."),
+        })
+    }
+}
+
+/// For `waymark schema`: a web address as `web_address` reads it (the schema checks the
+/// start; `waymark check` the rest).
+pub(crate) struct WebAddressText;
+
+impl JsonSchema for WebAddressText {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "WebAddress".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/@]+\S*\s*$",
+            "patternErrorMessage": "Write the document's full address as your browser shows it, starting https://, for example https://www.example.gov.uk/report.pdf.",
+        })
+    }
+}
+
+/// For `waymark schema`: a colour as `colour` reads it.
+pub(crate) struct ColourText;
+
+impl JsonSchema for ColourText {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Colour".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": r"^\s*#([0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})\s*$",
+            "patternErrorMessage": "Write colours as a hash and six hexadecimal digits, in quotes: \"#1d70b8\".",
+        })
     }
 }
 

@@ -1,10 +1,12 @@
 //! Inspection and visit files → `Inspection`, checking dates and grades.
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::fields::{
-    date_field, markdown_body, markdown_field, partial_date_field, text, web_address, RawDate,
+    date_field, markdown_body, markdown_field, partial_date_field, text, web_address,
+    PartialDateText, RawDate, WebAddressText, WholeDate,
 };
 use crate::dates::long;
 use crate::diagnostics::{closest, Diagnostic};
@@ -13,61 +15,93 @@ use crate::model::{Grade, Inspection, InspectionKind, Judgement, SiteConfig, Whe
 use crate::source::Split;
 use crate::yaml::{Document, YamlPath};
 
-#[derive(Deserialize)]
+/// An inspection or a visit: the front matter of content/inspections/<name>.md.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawInspection {
+pub(crate) struct RawInspection {
+    /// The inspection's or visit's title.
     title: String,
+    /// What sort of event it is: inspection (graded), focused-visit, monitoring-visit, or a kind declared under `kinds:` in site.yaml.
     kind: String,
+    /// held (the default), or planned for one that is expected but has not happened yet.
     status: Option<RawEventStatus>,
+    /// The name of the body inspected, when it is not the site's organisation (a comparator's or a partner's inspection).
     other_body: Option<String>,
+    /// The inspection framework, as the inspectorate names it.
     framework: Option<String>,
     /// The key of the grading scale (under `scales:` in site.yaml) its grades are on.
     /// Without it, the site's `grades`.
     scale: Option<String>,
+    /// For visits: which visit this was, 5 for the fifth.
     number: Option<u32>,
+    /// The first day (year-month-day). Only the month (2010-12) or year (2018) if that is all the sources say.
+    #[schemars(with = "Option<PartialDateText>")]
     start: Option<RawDate>,
+    /// The last day (year-month-day), or only the month or year.
+    #[schemars(with = "Option<PartialDateText>")]
     end: Option<RawDate>,
+    /// When the exact dates are not known: the earliest and latest it could have been, as [2022-07, 2024-07].
+    #[schemars(with = "Option<Vec<PartialDateText>>")]
     between: Option<Vec<RawDate>>,
+    /// true for one known to have happened that no source dates at all: shown as "Date not recorded".
     #[serde(default)]
     dates_not_recorded: bool,
+    /// For a planned one: when it is expected, in words, for example: From July 2025.
     expected: Option<String>,
+    /// When the report or letter was published (year-month-day).
+    #[schemars(with = "Option<WholeDate>")]
     published: Option<RawDate>,
+    /// The inspectors' names, one per line.
     #[serde(default)]
     inspectors: Vec<String>,
+    /// The overall judgement: a grade key from site.yaml and an optional qualifier.
     overall: Option<RawOverall>,
+    /// The judgement for each area inspected.
     #[serde(default)]
     judgements: Vec<RawJudgement>,
+    /// Markdown: the services the inspectors looked at.
     areas_covered: Option<String>,
+    /// Markdown: the inspectors' main finding, in a sentence or two.
     headline: Option<String>,
+    /// One or two sentences shown in the timeline.
     summary: Option<String>,
+    /// The document these facts come from: its title or web address.
     source: Option<String>,
     /// The web address of the source document (the inspectorate's letter or report), starting `https://`. Pages link to it.
+    #[schemars(with = "Option<WebAddressText>")]
     source_url: Option<String>,
     /// Why the dates shown may mislead a reader, in a sentence or two, for example when the source gives a date that cannot be right. The dates are then marked wherever they are listed, and this note is shown beside them.
     date_note: Option<String>,
+    /// Markdown: a note from the editors, shown marked as an editorial note.
     editorial_note: Option<String>,
 }
 
-#[derive(Deserialize, PartialEq)]
+#[derive(Deserialize, JsonSchema, PartialEq)]
 #[serde(rename_all = "lowercase")]
 enum RawEventStatus {
     Held,
     Planned,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawOverall {
+    /// One of the grade keys in site.yaml.
     grade: Option<String>,
+    /// Words the inspectors added to the grade, if any.
     qualifier: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawJudgement {
+    /// The area judged, as the report names it.
     domain: String,
+    /// One of the grade keys in site.yaml; leave it out if the source does not give it.
     grade: Option<String>,
+    /// The domain this one is part of, if any.
     within: Option<String>,
+    /// A short note shown with the judgement.
     note: Option<String>,
 }
 

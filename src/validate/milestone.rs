@@ -1,26 +1,31 @@
 //! content/milestones.yaml → the timeline's `Milestone`s, checking dates and addresses.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::fields::{partial_date_field, text, RawDate};
+use super::fields::{
+    partial_date_field, text, web_address, PartialDateText, RawDate, WebAddressText,
+};
 use crate::diagnostics::Diagnostic;
 use crate::model::milestone::{milestone_order, Milestone};
 use crate::routes::slugify;
 use crate::yaml::{Document, YamlPath};
 
-#[derive(Deserialize)]
+/// Interventions and other turning points: content/milestones.yaml.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawMilestones {
+pub(crate) struct RawMilestones {
     /// The interventions and other events to show on the timeline among the inspections.
     #[serde(default)]
     milestones: Vec<RawMilestone>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMilestone {
     /// When it happened, only as precisely as the source says: `2020-06-26`, `2020-06`
     /// or `2020`.
+    #[schemars(with = "PartialDateText")]
     date: RawDate,
     /// What sort of event it is, shown beside its title: "Statutory direction",
     /// "Improvement board", "Commissioner appointed".
@@ -32,6 +37,7 @@ struct RawMilestone {
     /// The document that records it: its title, meeting or date.
     source: Option<String>,
     /// The web address of that document, starting `https://`.
+    #[schemars(with = "Option<WebAddressText>")]
     source_url: Option<String>,
 }
 
@@ -48,9 +54,7 @@ pub fn read_milestones(doc: &Document, problems: &mut Vec<Diagnostic>) -> Vec<Mi
     for (i, m) in raw.milestones.into_iter().enumerate() {
         let path = root.key("milestones").index(i);
         let date = partial_date_field(doc, &path.key("date"), Some(&m.date), problems);
-        let source_url = m
-            .source_url
-            .and_then(|u| checked_url(doc, &path.key("source_url"), &u, problems));
+        let source_url = web_address(doc, &path.key("source_url"), m.source_url, problems);
         let Some(date) = date else { continue };
         let anchor = unique(
             format!("milestone-{}-{}", date.iso(), slugify(&m.title)),
@@ -78,24 +82,4 @@ fn unique(anchor: String, taken: &[String]) -> String {
         })
         .find(|a| !taken.contains(a))
         .unwrap_or(anchor)
-}
-
-/// A source address becomes a link: only a web address may, never a script.
-fn checked_url(
-    doc: &Document,
-    path: &YamlPath,
-    written: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let written = written.trim();
-    let web = url::Url::parse(written)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
-    if !web {
-        problems.push(
-            doc.error_at(path, format!("`source_url: {written}` is not a web address."))
-                .help("Give the full address of the source document, starting `https://`, or remove `source_url` and name the document in `source`."),
-        );
-        return None;
-    }
-    Some(written.to_string())
 }

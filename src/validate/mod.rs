@@ -37,6 +37,43 @@ enum Kind {
     Page { slug: String },
 }
 
+/// The kinds of content file, each read by its own raw type (and described by its own
+/// JSON Schema: `crate::schema`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FileKind {
+    Site,
+    Plan,
+    Area,
+    Inspection,
+    Milestones,
+    Report,
+    Page,
+}
+
+impl FileKind {
+    /// The kind of the content file at `path` (relative to the site root), if it is one.
+    pub fn of(path: &Path) -> Option<FileKind> {
+        Some(match classify(path)? {
+            Kind::Site => FileKind::Site,
+            Kind::Plan { .. } => FileKind::Plan,
+            Kind::Area { .. } => FileKind::Area,
+            Kind::Inspection { .. } => FileKind::Inspection,
+            Kind::Milestones => FileKind::Milestones,
+            Kind::Report { .. } => FileKind::Report,
+            Kind::Page { .. } => FileKind::Page,
+        })
+    }
+}
+
+/// The raw types that read each kind of file, for `waymark schema`.
+pub(crate) mod raw {
+    pub(crate) use super::inspection::RawInspection;
+    pub(crate) use super::milestone::RawMilestones;
+    pub(crate) use super::plan::{RawArea, RawPlan};
+    pub(crate) use super::site::RawSite;
+    pub(crate) use super::writing::{RawPage, RawReport};
+}
+
 /// A file read and its YAML parsed. It owns the file, so that the text can go as soon
 /// as the file's item is made: on a large site the texts are a quarter of the memory.
 struct Parsed {

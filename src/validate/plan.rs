@@ -1,12 +1,13 @@
 //! Plan and priority-area files → `Plan` and `PriorityArea`, checking every action.
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 
 use super::fields::{
-    background_colour, date_field, due_field, markdown_field, prompt_left, text, RawDate,
-    ACTION_PROMPT, OUTCOME_PROMPT,
+    background_colour, date_field, due_field, markdown_field, prompt_left, text, ColourText,
+    RawDate, WholeDate, ACTION_PROMPT, OUTCOME_PROMPT,
 };
 use crate::diagnostics::{closest, Diagnostic};
 use crate::markdown::Addresses;
@@ -14,96 +15,153 @@ use crate::model::{Action, Delay, Outcome, Plan, PriorityArea, Status, StatusUpd
 use crate::routes::slugify;
 use crate::yaml::{Document, YamlPath};
 
-#[derive(Deserialize)]
+/// An improvement plan: content/plans/<plan>/plan.yaml.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawPlan {
+pub(crate) struct RawPlan {
+    /// The plan's title.
     title: String,
+    /// The inspection this plan responds to: the name of its file in content/inspections/, without .md.
     responds_to: Option<String>,
+    /// For a plan that a later one took the place of: the later plan's folder name in content/plans/. Leave it out on the current plan.
     superseded_by: Option<String>,
+    /// The date this plan's progress was reported (year-month-day). Overrides as_at in site.yaml for this plan.
+    #[schemars(with = "Option<WholeDate>")]
     as_at: Option<RawDate>,
+    /// One or two sentences shown in lists.
     summary: Option<String>,
+    /// Markdown: the plan's introduction, shown on the plan page.
     introduction: Option<String>,
+    /// Markdown: how the plan is governed, shown on the plan page.
     governance: Option<String>,
+    /// The status (RAG) key. Actions use the keys; readers see the labels. Write statuses: [] when the source records no statuses.
     statuses: Vec<RawStatus>,
+    /// Markdown: how the statuses were decided, for example how the source's RAG colours were mapped.
     status_notes: Option<String>,
+    /// Markdown: a note from the editors, shown marked as an editorial note.
     editorial_note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawStatus {
+    /// A short name for the status, used by actions, for example: on-track.
     key: String,
+    /// The status as readers see it, for example: In progress and on schedule.
     label: String,
+    /// The status's colour, in quotes: "#1d70b8". Text on it needs a contrast of at least 4.5:1.
+    #[schemars(with = "ColourText")]
     colour: String,
+    /// What the status means, in a sentence, shown in the status key.
     meaning: Option<String>,
+    /// true when actions with this status count as complete.
     #[serde(default)]
     complete: bool,
+    /// true when actions with this status are listed as delayed, each with its reason and revised due date.
     #[serde(default)]
     delayed: bool,
+    /// The source's own words for this status, for example [Green], so that waymark check and waymark import recognise them.
     #[serde(default)]
     source_words: Vec<String>,
+    /// true when actions with this status are behind but expected to complete: counted and listed as at risk.
     #[serde(default)]
     at_risk: bool,
 }
 
-#[derive(Deserialize)]
+/// A priority area of an improvement plan: content/plans/<plan>/NN-name.yaml.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawArea {
+pub(crate) struct RawArea {
+    /// The priority area's number in the plan: 1 for the first.
     number: u32,
+    /// The priority area's title.
     title: String,
+    /// One or two sentences shown in lists.
     summary: Option<String>,
+    /// Markdown: a note from the editors, shown marked as an editorial note.
     editorial_note: Option<String>,
+    /// The outcomes this area works towards, each with its actions.
     /// None yet while a new plan's actions are being written.
     #[serde(default)]
+    #[schemars(with = "Vec<RawOutcome>")]
     outcomes: Vec<IgnoredAny>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawOutcome {
+    /// Markdown: the outcome, as the plan words it.
     outcome: String,
+    /// The actions towards this outcome.
     #[serde(default)]
+    #[schemars(with = "Vec<RawAction>")]
     actions: Vec<IgnoredAny>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAction {
+    /// The action's reference, unique in the plan, in quotes: "1.1". It forms the action's address, so never reuse or renumber one.
     id: RawId,
+    /// Markdown: what will be done.
     action: String,
+    /// Who is responsible, as the plan writes it.
     responsible: Option<String>,
+    /// When it is due: a date (year-month-day), or the plan's own words, such as Review 30/09/23.
     due: Option<RawDate>,
+    /// One of the keys in the plan's status key. Leave it out when the source gives no status: the site says not recorded.
     status: Option<String>,
+    /// The status exactly as the source document wrote it, for example Green.
     source_status: Option<String>,
+    /// Markdown: progress so far.
     progress: Option<String>,
+    /// Markdown: the difference the action has made.
     impact: Option<String>,
+    /// For a delayed action: why, what is being done about it, and the revised due date.
     delay: Option<RawDelay>,
+    /// Dated status updates, oldest first.
     #[serde(default)]
     history: Vec<RawUpdate>,
+    /// Markdown: a note from the editors, shown marked as an editorial note.
     editorial_note: Option<String>,
     /// Markdown: how this record was made from its source, for example a table row split by a page break and joined, or cells that slid into the wrong column. Shown after the action's content, under "About this record". A note that changes what a reader should believe (a date that cannot be right) belongs in `editorial_note` instead.
     record_note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawDelay {
+    /// Markdown: why the action is delayed.
     reason: Option<String>,
+    /// Markdown: what is being done about the delay.
     mitigation: Option<String>,
+    /// Who is responsible for the revised plan.
     responsible: Option<String>,
+    /// The revised due date (year-month-day).
+    #[schemars(with = "Option<WholeDate>")]
     revised_due: Option<RawDate>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawUpdate {
+    /// The date of the report this update comes from (year-month-day).
+    #[schemars(with = "WholeDate")]
     date: RawDate,
+    /// The status key the report gave; left out when it gave none.
     status: Option<String>,
+    /// Markdown: what the report said.
     note: Option<String>,
+    /// The revised due date given at this update (year-month-day).
+    #[schemars(with = "Option<WholeDate>")]
     revised_due: Option<RawDate>,
+    /// Markdown: the progress that report recorded, where it has changed since.
     progress: Option<String>,
+    /// Markdown: the impact that report recorded, where it has changed since.
     impact: Option<String>,
+    /// Who was responsible at that report, where it has changed since.
     responsible: Option<String>,
+    /// When the action was due at that report, where it has changed since.
     due: Option<RawDate>,
 }
 
@@ -112,6 +170,22 @@ struct RawUpdate {
 enum RawId {
     Text(String),
     Number,
+}
+
+// Only text is an id: a number is refused by the checker, with the fix.
+impl JsonSchema for RawId {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ActionId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "errorMessage": "Put the id in quotes, for example \"1.10\": without them 1.10 is read as the number 1.1.",
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawId {

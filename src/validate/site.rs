@@ -1,26 +1,37 @@
 //! `content/site.yaml` read and checked into the model's [`SiteConfig`].
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::fields::{background_colour, date_field, RawDate};
+use super::fields::{background_colour, date_field, ColourText, RawDate, WholeDate};
 use crate::diagnostics::Diagnostic;
 use crate::model::site::{base_path, Accessibility, Logo, SiteConfig};
 use crate::model::{Grade, InspectionKind, Scale};
 use crate::yaml::{Document, YamlPath};
 
-#[derive(Deserialize)]
+/// The site's settings: content/site.yaml.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawSite {
+pub(crate) struct RawSite {
+    /// The body whose improvement journey this is, for example: Example County Council.
     organisation: String,
+    /// The site's title, shown on every page.
     title: String,
+    /// One sentence about the site, used by search engines.
     description: Option<String>,
+    /// The address the site will be published at: a full address such as https://www.example.gov.uk/improvement/ or only its path, such as /improvement/. Left empty, the site is published at the root of its address (/).
     base_url: Option<String>,
+    /// The language of the content, as a language tag (default en-GB).
     language: Option<String>,
+    /// The date the figures are reported at (year-month-day). An action is overdue when its due date is before it. Left empty, the day of the build is used.
+    #[schemars(with = "Option<WholeDate>")]
     as_at: Option<RawDate>,
+    /// An email address where readers can write about the site.
     contact_email: Option<String>,
+    /// The organisation's colour for the header bar and its logo.
     branding: Option<RawBranding>,
-    /// The site's grading scale: the grades an inspection gives when it names no `scale`.
+    /// The grades inspectors give on the site's main scale: the one an inspection is on when it names no `scale`. Inspection files use the keys; readers see the labels.
     #[serde(default)]
     grades: Vec<RawGrade>,
     /// What the overall grade on the `grades` scale is called, such as "Overall
@@ -34,10 +45,11 @@ struct RawSite {
     /// `monitoring-visit`, or new labels for those.
     #[serde(default)]
     kinds: Vec<RawKind>,
+    /// What the site's accessibility statement says. Anything left out is shown as not recorded.
     accessibility: Option<RawAccessibility>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawScale {
     /// The short name inspections use for it: `scale: send-area`.
@@ -51,7 +63,7 @@ struct RawScale {
     grades: Vec<RawGrade>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawKind {
     /// The short name inspection files use for it: `kind: jtai`.
@@ -67,36 +79,51 @@ struct RawKind {
     visit: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawBranding {
+    /// The organisation's colour for the header bar, in quotes: "#1d70b8". White or black text on it must reach a contrast of 4.5:1.
+    #[schemars(with = "Option<ColourText>")]
     colour: Option<String>,
+    /// The name of an image file in the site's static/ folder (beside content/), such as logo.svg or images/logo.png: letters, digits, -, _ and . only.
     logo: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawGrade {
     /// The short name inspection files use for it: `grade: good`.
     key: String,
     /// The grade as readers see it: "Good".
     label: String,
-    /// Its tag's colour, `#rrggbb`, dark enough for white text on it.
+    /// The grade's colour, in quotes: "#d4351c". White text on it needs a contrast of at least 4.5:1.
+    #[schemars(with = "ColourText")]
     colour: String,
     /// The number the framework gives this grade, where it gives one (grade 1, 2...).
     score: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAccessibility {
+    /// The email address for reporting accessibility problems.
     contact_email: Option<String>,
+    /// The telephone number for reporting accessibility problems.
     contact_phone: Option<String>,
+    /// How far the site complies with WCAG 2.2 AA: fully, partially or not.
     compliance: Option<String>,
+    /// What is not accessible, and why.
     non_compliance: Option<String>,
+    /// When the statement was first prepared (year-month-day).
+    #[schemars(with = "Option<WholeDate>")]
     prepared: Option<RawDate>,
+    /// When the statement was last reviewed (year-month-day).
+    #[schemars(with = "Option<WholeDate>")]
     reviewed: Option<RawDate>,
+    /// When the site was last tested for accessibility (year-month-day). Leave it empty if it has not been tested: nothing is claimed for you.
+    #[schemars(with = "Option<WholeDate>")]
     tested: Option<RawDate>,
+    /// Who tested the site.
     tested_by: Option<String>,
 }
 
