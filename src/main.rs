@@ -99,7 +99,7 @@ enum Command {
         /// The plan a new priority area belongs to (its folder name in content/plans/).
         #[arg(long)]
         plan: Option<String>,
-        /// When a visit or inspection started, or a report's date (YYYY-MM-DD); names the file.
+        /// When a visit or inspection started, a report's date or a milestone's (YYYY-MM-DD); names the file.
         #[arg(long, value_parser = day)]
         date: Option<chrono::NaiveDate>,
         /// The site folder, holding content/ (default: the current folder).

@@ -1110,7 +1110,7 @@ fn check_result(
 
 /// Writes every changed file beside itself, then renames each into place: a failure
 /// before the renames leaves every file as it was.
-fn write_all(root: &Path, changed: &[(PathBuf, String)]) -> Result<()> {
+pub(crate) fn write_all(root: &Path, changed: &[(PathBuf, String)]) -> Result<()> {
     let mut ready = Vec::new();
     for (rel, text) in changed {
         let path = root.join(rel);

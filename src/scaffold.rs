@@ -23,6 +23,8 @@ pub enum Kind {
     Page,
     Plan,
     Area,
+    /// An intervention or other turning point: added to content/milestones.yaml.
+    Milestone,
 }
 
 /// What to make. `plan` is needed for an area only.
@@ -50,7 +52,7 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
         bail!("The title `{}` has no letters or digits, so it cannot make a file name. Give the new file a title in words.", request.title);
     }
     if request.date.is_some() && matches!(request.kind, Kind::Page | Kind::Plan | Kind::Area) {
-        bail!("--date is for a report, visit or inspection: a page, plan or area has no date of its own.");
+        bail!("--date is for a report, visit, inspection or milestone: a page, plan or area has no date of its own.");
     }
     let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     let day = iso(request.date.unwrap_or(request.today));
@@ -86,9 +88,81 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
             plan(&quoted, &slug),
         ),
         Kind::Area => area_file(root, request.plan, &slug, &quoted, FirstAction::Written)?,
+        Kind::Milestone => return add_milestone(root, &title, request.date),
     };
     write_content(root, &rel, &text)?;
     Ok(PathBuf::from(rel))
+}
+
+const MILESTONES: &str = "content/milestones.yaml";
+
+/// Milestones share one file: the first makes it, each later one is added at its end, so
+/// the rest of the file (comments and all) stays as written.
+fn add_milestone(root: &Path, title: &str, date: Option<NaiveDate>) -> Result<PathBuf> {
+    let Some(date) = date else {
+        bail!("A milestone needs its date: add --date with the day it happened, year-month-day, for example `waymark new milestone \"Statutory direction issued\" --date 2024-03-01`. If the sources give only the month or year, use the first day and then write `date: 2024-03` or `date: 2024` in the file.");
+    };
+    let path = root.join(MILESTONES);
+    let (quoted, day) = (scalar(title)?, date.format("%Y-%m-%d").to_string());
+    let entry = |indent: &str| milestone(indent, &quoted, &day);
+    let existing = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let text = format!("{MILESTONES_HEAD}milestones:\n{}", entry("  "));
+            write_content(root, MILESTONES, &text)?;
+            return Ok(PathBuf::from(MILESTONES));
+        }
+        Err(e) => return Err(e).with_context(|| format!("could not read {}", path.display())),
+    };
+    let Some(indent) = list_indent(&existing) else {
+        bail!("{} has no list of milestones to add to: it should have a line `milestones:` with each milestone below it starting `- date:`. Put that right (or move the file aside), then run this again.", path.display());
+    };
+    let mut text = existing;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&entry(&indent));
+    crate::plan_update::write_all(root, &[(PathBuf::from(MILESTONES), text)])?;
+    Ok(PathBuf::from(MILESTONES))
+}
+
+/// The indent of the list under `milestones:`, when the file has one to add to.
+fn list_indent(text: &str) -> Option<String> {
+    let mut lines = text.lines().skip_while(|l| l.trim_end() != "milestones:");
+    lines.next()?;
+    let item = lines.find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    match item {
+        None => Some("  ".into()),
+        Some(l) if l.trim_start().starts_with("- ") => {
+            Some(l[..l.len() - l.trim_start().len()].to_string())
+        }
+        Some(_) => None,
+    }
+}
+
+const MILESTONES_HEAD: &str = "\
+# Milestones on the timeline: interventions and other turning points that are not
+# inspections, such as an improvement notice, a statutory direction, a commissioner
+# appointed or an improvement board set up. Each is shown among the inspections in date
+# order, in the feed and in the open data. Add one with `waymark new milestone`.
+";
+
+fn milestone(indent: &str, title: &str, day: &str) -> String {
+    let more = format!("{indent}  ");
+    format!(
+        "{indent}- date: {day}
+{more}# Only as precisely as the source says: a day (2020-06-26), a month (2020-06) or a year (2020).
+{more}# What sort of event, shown beside its title: Statutory direction, Improvement board...
+{more}kind:
+{more}title: {title}
+{more}# One or two sentences about it.
+{more}summary:
+{more}# The document that records it: its title, meeting or date.
+{more}source:
+{more}# The document's web address, starting https://, so that the timeline links to it.
+{more}source_url:
+"
+    )
 }
 
 /// Writes a new content file (refusing to replace one) that starts with the line telling

@@ -463,3 +463,60 @@ fn front_matter(root: &Path, rel: &Path) -> serde_yaml::Value {
     let front = text.split("---").nth(1).unwrap();
     serde_yaml::from_str(front).unwrap()
 }
+
+#[test]
+fn milestones_are_added_to_one_file_and_reach_the_timeline() {
+    let dir = site();
+    let root = dir.path();
+    let undated = waymark(root, &["new", "milestone", "Statutory direction issued"]);
+    assert_eq!(undated.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&undated.stderr);
+    assert!(stderr.contains("needs its date: add --date"), "{stderr}");
+    assert!(!root.join("content/milestones.yaml").exists());
+
+    let rel = new(
+        root,
+        &[
+            "milestone",
+            "Statutory direction issued",
+            "--date",
+            "2023-01-10",
+        ],
+    );
+    assert_eq!(rel, Path::new("content/milestones.yaml"));
+    let first = std::fs::read_to_string(root.join(&rel)).unwrap();
+    assert!(
+        first.starts_with("# yaml-language-server: $schema=../schemas/milestones.json\n"),
+        "{first}"
+    );
+    check_strict(root);
+
+    // A comms officer's own note stays where it is; the next milestone goes at the end.
+    let edited = first.replace(
+        "kind:\n",
+        "kind: Statutory direction # from the DfE letter\n",
+    );
+    std::fs::write(root.join(&rel), &edited).unwrap();
+    new(
+        root,
+        &[
+            "milestone",
+            "Commissioner: appointed",
+            "--date",
+            "2023-02-01",
+        ],
+    );
+    let second = std::fs::read_to_string(root.join(&rel)).unwrap();
+    assert!(second.starts_with(&edited), "{second}");
+    check_strict(root);
+
+    let built = common::build(root, waymark::Links::Rooted);
+    let timeline = built.page("/inspections/");
+    let milestones = timeline.texts(".timeline__item--milestone .timeline__title");
+    assert_eq!(
+        milestones,
+        ["Statutory direction issued", "Commissioner: appointed"]
+    );
+    let kinds = timeline.texts(".timeline__item--milestone .timeline__kind");
+    assert_eq!(kinds, ["Statutory direction", "Milestone"]);
+}
