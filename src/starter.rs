@@ -135,6 +135,26 @@ grades:
   - key: inadequate
     label: Inadequate
     colour: \"#942514\"
+# What the overall grade on that scale is called (without it, \"Overall judgement\").
+#overall_judgement: Overall effectiveness
+# Other grading scales, one per framework (an area SEND inspection's outcomes, a
+# regulator's ratings): an inspection names its scale with `scale: send-area`.
+#scales:
+#  - key: send-area
+#    name: Area SEND inspection outcomes
+#    overall_judgement: Inspection outcome
+#    grades:
+#      - key: positive
+#        label: Positive experiences and outcomes
+#        colour: \"#005a30\"
+# Kinds of inspection or visit besides inspection, focused-visit and monitoring-visit:
+# an inspection file names its kind with `kind: jtai`. visit: true for one that gives
+# no overall grade.
+#kinds:
+#  - key: jtai
+#    label: Joint targeted area inspection
+#    plural: Joint targeted area inspections
+#    visit: false
 # What the site's accessibility statement says. Anything left empty is shown as not
 # recorded: the statement claims nothing for you.
 accessibility:

@@ -171,3 +171,35 @@ fn an_organisation_with_no_name_is_refused() {
     assert!(stderr(&out).contains("Give the organisation's name in words"));
     assert!(!tmp.path().join("site").exists());
 }
+
+/// The examples of another grading scale and kind in the new site.yaml are right as
+/// they stand: uncommented, they check clean.
+#[test]
+fn the_scale_and_kind_examples_check_clean_once_uncommented() {
+    let (_tmp, dir) = new_site();
+    let path = dir.join("content/site.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut example = false;
+    let uncommented: Vec<String> = text
+        .lines()
+        .map(|line| {
+            if ["#overall_judgement:", "#scales:", "#kinds:"]
+                .iter()
+                .any(|s| line.starts_with(s))
+            {
+                example = true;
+            } else if !line.starts_with("#  ") {
+                example = false;
+            }
+            match line.strip_prefix('#') {
+                Some(rest) if example => rest.to_string(),
+                _ => line.to_string(),
+            }
+        })
+        .collect();
+    let uncommented = uncommented.join("\n") + "\n";
+    assert!(uncommented.contains("\nscales:\n") && uncommented.contains("\nkinds:\n"));
+    std::fs::write(&path, uncommented).unwrap();
+    let out = waymark(&dir, &["check", "--strict"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
