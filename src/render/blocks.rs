@@ -7,8 +7,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::{
-    action_view, event_view, plan_summary, report_view, ActionView, EventView, PageLink,
-    PlanSummary, ReportView,
+    action_view, action_views, event_view, plan_summary, report_view, ActionView, EventView,
+    PageLink, PlanSummary, ReportView,
 };
 use super::{Job, Theme};
 use crate::dates::{DateView, PartialDate};
@@ -139,10 +139,7 @@ fn plan_block<'a>(
     };
     match block {
         Block::Delayed { .. } => {
-            view.delayed = figures::delayed_actions(plan)
-                .into_iter()
-                .map(|(area, a)| action_view(plan, area, a))
-                .collect();
+            view.delayed = action_views(plan, figures::delayed_actions(plan));
         }
         Block::Action { id, .. } => view.action = action(plan, id),
         _ => {}

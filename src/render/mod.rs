@@ -632,14 +632,7 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
             .map(|a| area_summary(plan, a))
             .collect::<Vec<_>>(),
     );
-    ctx.insert(
-        "delayed",
-        &action_views(plan, figures::delayed_actions(plan)),
-    );
-    ctx.insert(
-        "overdue",
-        &action_views(plan, figures::overdue_actions(plan)),
-    );
+    insert_exceptions(&mut ctx, plan);
     ctx.insert(
         "due_passed_unrecorded",
         &action_views(plan, figures::due_passed_unrecorded_actions(plan)),

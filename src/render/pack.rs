@@ -5,8 +5,9 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::views::{action_view, action_views, base, crumbs, plan_summary, status_key, ActionView};
-use crate::figures;
+use super::views::{
+    action_view, base, crumbs, insert_exceptions, plan_summary, status_key, ActionView,
+};
 use crate::model::addresses::plan_url;
 use crate::model::{Action, Plan, PriorityArea, Site};
 use crate::plain_text::{first_lines, shorten};
@@ -61,13 +62,6 @@ pub(super) fn pack_page(site: &Site, plan: &Plan) -> Context {
         })
         .collect();
     ctx.insert("areas", &areas);
-    ctx.insert(
-        "delayed",
-        &action_views(plan, figures::delayed_actions(plan)),
-    );
-    ctx.insert(
-        "overdue",
-        &action_views(plan, figures::overdue_actions(plan)),
-    );
+    insert_exceptions(&mut ctx, plan);
     ctx
 }

@@ -270,6 +270,18 @@ pub struct ActionView<'a> {
 }
 
 /// Views of a list of actions, such as the delayed or overdue ones.
+/// The exception report's lists, as the plan page and its committee pack both show them.
+pub fn insert_exceptions(ctx: &mut Context, plan: &Plan) {
+    ctx.insert(
+        "delayed",
+        &action_views(plan, figures::delayed_actions(plan)),
+    );
+    ctx.insert(
+        "overdue",
+        &action_views(plan, figures::overdue_actions(plan)),
+    );
+}
+
 pub fn action_views<'a>(
     plan: &'a Plan,
     list: Vec<(&'a PriorityArea, &'a Action)>,
