@@ -11,6 +11,7 @@ use super::views::{
     PlanSummary, ReportView,
 };
 use super::{Job, Theme};
+use crate::strings::Strings;
 use crate::dates::{DateView, PartialDate};
 use crate::diagnostics::Diagnostic;
 use crate::figures;
@@ -77,10 +78,11 @@ fn render(
         Diagnostic::error(theme.source_of("blocks.html"), format!("The template `blocks.html` failed while showing `[[{}]]`: {e}", b.written))
             .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
     };
-    let report_date = date.map(DateView::from);
+    let report_date = date.map(|d| site.config.strings.date(d));
     let mut ctx = Context::new();
     // Made into the page's own way back to the root once the page is rendered.
     ctx.insert("root", ROOT);
+    ctx.insert("t", &site.config.strings);
     if !b.block.needs_plan() {
         ctx.insert(
             "block",
@@ -122,14 +124,14 @@ fn plan_block<'a>(
             return BlockView {
                 kind,
                 report_date,
-                first_figures: Some((*first).into()),
+                first_figures: Some(site.config.strings.date(*first)),
                 ..Default::default()
             }
         }
     };
     let earlier = report_date
         .as_ref()
-        .is_some_and(|d| d.iso != DateView::from(plan.as_at).iso);
+        .is_some_and(|d| d.iso != crate::dates::iso_day(plan.as_at));
     let mut view = BlockView {
         kind,
         report_date,
@@ -141,18 +143,18 @@ fn plan_block<'a>(
         Block::Delayed { .. } => {
             view.delayed = figures::delayed_actions(plan)
                 .into_iter()
-                .map(|(area, a)| action_view(plan, area, a))
+                .map(|(area, a)| action_view(&site.config.strings, plan, area, a))
                 .collect();
         }
-        Block::Action { id, .. } => view.action = action(plan, id),
+        Block::Action { id, .. } => view.action = action(&site.config.strings, plan, id),
         _ => {}
     }
     view
 }
 
-fn action<'a>(plan: &'a Plan, id: &str) -> Option<ActionView<'a>> {
+fn action<'a>(s: &Strings, plan: &'a Plan, id: &str) -> Option<ActionView<'a>> {
     let (area, a) = plan.actions().find(|(_, a)| a.id == id)?;
-    Some(action_view(plan, area, a))
+    Some(action_view(s, plan, area, a))
 }
 
 fn inspections_block<'a>(
@@ -227,7 +229,7 @@ pub(super) fn insert_filled(
                 "report",
                 &ReportView {
                     body: &body,
-                    ..report_view(r)
+                    ..report_view(&site.config.strings, r)
                 },
             );
         }

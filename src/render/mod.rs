@@ -19,7 +19,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::dates::DateView;
 use crate::diagnostics::Diagnostic;
 use crate::figures;
 use crate::model::addresses::*;
@@ -388,10 +387,11 @@ impl Chrome {
         let site_wide = self.site_wide.get_or_init(|| {
             let mut values = Context::new();
             values.insert("site", &SiteView::new(site));
-            values.insert("as_at", &DateView::from(site.config.as_at));
+            values.insert("t", &site.config.strings);
+            values.insert("as_at", &site.config.strings.date(site.config.as_at));
             values.insert(
                 "last_updated",
-                &figures::last_updated(site).map(DateView::from),
+                &figures::last_updated(site).map(|d| site.config.strings.date(d)),
             );
             values
         });
@@ -527,7 +527,7 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
         Job::Plan(plan) => ("plan.html", plan_page(site, plan)),
         Job::Pack(plan) => ("committee_pack.html", pack::pack_page(site, plan)),
         Job::Area(plan, area) => ("area.html", area_page(site, plan, area)),
-        Job::Action(plan, area, action) => ("action.html", action_page(plan, area, action)),
+        Job::Action(plan, area, action) => ("action.html", action_page(site, plan, area, action)),
         Job::Inspections => ("inspections.html", inspections_page(site)),
         Job::Inspection(i) => ("inspection.html", inspection_page(site, i)),
         Job::Reports => {
@@ -542,7 +542,7 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
                 &site
                     .reports
                     .iter()
-                    .map(report_list_item)
+                    .map(|r| report_list_item(&site.config.strings, r))
                     .collect::<Vec<_>>(),
             );
             ("reports.html", ctx)
@@ -554,7 +554,7 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
                 "reports",
                 crumbs(&[("Progress reports", "reports/".into())]),
             );
-            ctx.insert("report", &report_view(r));
+            ctx.insert("report", &report_view(&site.config.strings, r));
             ("report.html", ctx)
         }
         Job::Page(p) => {
@@ -609,7 +609,7 @@ fn home(site: &Site) -> Context {
             .reports
             .iter()
             .take(3)
-            .map(report_view)
+            .map(|r| report_view(&site.config.strings, r))
             .collect::<Vec<_>>(),
     );
     ctx
@@ -634,26 +634,26 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
     );
     ctx.insert(
         "delayed",
-        &action_views(plan, figures::delayed_actions(plan)),
+        &action_views(&site.config.strings, plan, figures::delayed_actions(plan)),
     );
     ctx.insert(
         "overdue",
-        &action_views(plan, figures::overdue_actions(plan)),
+        &action_views(&site.config.strings, plan, figures::overdue_actions(plan)),
     );
     ctx.insert(
         "due_passed_unrecorded",
-        &action_views(plan, figures::due_passed_unrecorded_actions(plan)),
+        &action_views(&site.config.strings, plan, figures::due_passed_unrecorded_actions(plan)),
     );
     ctx.insert(
         "at_risk",
-        &action_views(plan, figures::at_risk_actions(plan)),
+        &action_views(&site.config.strings, plan, figures::at_risk_actions(plan)),
     );
     let responds_to = plan
         .responds_to
         .as_ref()
         .and_then(|id| site.inspections.iter().find(|i| &i.id == id));
     ctx.insert("responds_to", &responds_to.map(|i| event_view(site, i)));
-    publishing::add_progress_over_time(&mut ctx, plan);
+    publishing::add_progress_over_time(&mut ctx, &site.config.strings, plan);
     ctx.insert("data", &publishing::data_links(plan));
     ctx.insert("committee_pack", &committee_pack_url(plan));
     ctx
@@ -674,7 +674,7 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
             url: plan_url(plan),
         },
     );
-    ctx.insert("plan_as_at", &DateView::from(plan.as_at));
+    ctx.insert("plan_as_at", &site.config.strings.date(plan.as_at));
     ctx.insert("behind", &behind_view(site, plan));
     ctx.insert("area", &area_summary(plan, area));
     ctx.insert("editorial_note", &area.editorial_note);
@@ -692,7 +692,7 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
             actions: o
                 .actions
                 .iter()
-                .map(|a| action_view(plan, area, a))
+                .map(|a| action_view(&site.config.strings, plan, area, a))
                 .collect(),
         })
         .collect();
@@ -701,7 +701,7 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
     ctx
 }
 
-fn action_page(plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
+fn action_page(site: &Site, plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
     let title = format!("Action {}", action.id);
     let area_title = format!("Priority area {}", area.number);
     let description = publishing::action_description(action);
@@ -721,8 +721,8 @@ fn action_page(plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
             url: plan_url(plan),
         },
     );
-    ctx.insert("plan_as_at", &DateView::from(plan.as_at));
-    ctx.insert("action", &action_view(plan, area, action));
+    ctx.insert("plan_as_at", &site.config.strings.date(plan.as_at));
+    ctx.insert("action", &action_view(&site.config.strings, plan, area, action));
     ctx
 }
 
@@ -793,9 +793,9 @@ fn accessibility_page(site: &Site) -> Context {
     ctx.insert("contact_phone", &a.contact_phone);
     ctx.insert("compliance", &a.compliance);
     ctx.insert("non_compliance", &a.non_compliance);
-    ctx.insert("prepared", &a.prepared.map(DateView::from));
-    ctx.insert("reviewed", &a.reviewed.map(DateView::from));
-    ctx.insert("tested", &a.tested.map(DateView::from));
+    ctx.insert("prepared", &a.prepared.map(|d| site.config.strings.date(d)));
+    ctx.insert("reviewed", &a.reviewed.map(|d| site.config.strings.date(d)));
+    ctx.insert("tested", &a.tested.map(|d| site.config.strings.date(d)));
     ctx.insert("tested_by", &a.tested_by);
     let extra = site
         .pages

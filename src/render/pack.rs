@@ -6,6 +6,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::{action_view, action_views, base, crumbs, plan_summary, status_key, ActionView};
+use crate::strings::Strings;
 use crate::figures;
 use crate::model::addresses::plan_url;
 use crate::model::{Action, Plan, PriorityArea, Site};
@@ -28,15 +29,16 @@ struct PackRow<'a> {
     progress: Option<String>,
 }
 
-fn row<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> PackRow<'a> {
+fn row<'a>(s: &Strings, plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> PackRow<'a> {
     let text = first_lines(&a.progress, PROGRESS_CHARS).replace('\n', " ");
     PackRow {
-        action: action_view(plan, area, a),
+        action: action_view(s, plan, area, a),
         progress: (!text.is_empty()).then(|| shorten(&text, PROGRESS_CHARS)),
     }
 }
 
 pub(super) fn pack_page(site: &Site, plan: &Plan) -> Context {
+    let s = &site.config.strings;
     let title = format!("Committee pack: {}", plan.title);
     let description = format!(
         "{} printed whole: every action, the delayed and overdue actions, and the status key.",
@@ -57,17 +59,17 @@ pub(super) fn pack_page(site: &Site, plan: &Plan) -> Context {
         .map(|area| PackArea {
             number: area.number,
             title: &area.title,
-            rows: area.actions().map(|a| row(plan, area, a)).collect(),
+            rows: area.actions().map(|a| row(s, plan, area, a)).collect(),
         })
         .collect();
     ctx.insert("areas", &areas);
     ctx.insert(
         "delayed",
-        &action_views(plan, figures::delayed_actions(plan)),
+        &action_views(s, plan, figures::delayed_actions(plan)),
     );
     ctx.insert(
         "overdue",
-        &action_views(plan, figures::overdue_actions(plan)),
+        &action_views(s, plan, figures::overdue_actions(plan)),
     );
     ctx
 }

@@ -8,18 +8,19 @@ use super::chart::{changes_view, chart};
 use super::open_data::{self, Field};
 use super::views::{base, crumbs, PageLink};
 use crate::dates::DateView;
+use crate::strings::Strings;
 use crate::history;
 use crate::model::addresses::plan_url;
 use crate::model::{Action, Plan, Site};
 use crate::plain_text::{one_line, shorten};
 
 /// The plan page's chart, its table and the changes since the previous report.
-pub(super) fn add_progress_over_time(ctx: &mut Context, plan: &Plan) {
+pub(super) fn add_progress_over_time(ctx: &mut Context, s: &Strings, plan: &Plan) {
     let snapshots = history::progress_over_time(plan);
-    ctx.insert("over_time", &chart(plan, &snapshots, plan.as_at));
+    ctx.insert("over_time", &chart(s, plan, &snapshots, plan.as_at));
     ctx.insert(
         "changes",
-        &history::changes_since_previous(plan).map(|c| changes_view(plan, &c)),
+        &history::changes_since_previous(plan).map(|c| changes_view(s, plan, &c)),
     );
 }
 
@@ -79,7 +80,7 @@ pub(super) fn data_page(site: &Site) -> Context {
         .map(|p| PlanData {
             title: &p.title,
             url: plan_url(p),
-            as_at: p.as_at.into(),
+            as_at: site.config.strings.date(p.as_at),
             files: data_links(p),
         })
         .collect();
