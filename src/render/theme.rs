@@ -201,7 +201,7 @@ impl Theme {
 
 /// `say(s=t.key, name=value...)`: a string of the site's with each `{name}` filled in,
 /// all escaped. A date (`iso` and `text`) becomes a `<time>`; `name_href=url` makes
-/// `{name}` a link. Templates keep presenting: the words come from the strings file.
+/// `{name}` a link, and `name_i=true` or `name_code=true` marks it up. Templates keep presenting: the words come from the strings file.
 struct Say;
 
 impl tera::Function for Say {
@@ -211,7 +211,12 @@ impl tera::Function for Say {
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("say() needs s=, the string to say (such as s=t.not_recorded)"))?;
         let filled = crate::strings::fill(&escape(text), |name| {
-            let html = value_html(args.get(name)?);
+            let mut html = value_html(args.get(name)?);
+            for tag in ["i", "code"] {
+                if args.get(&format!("{name}_{tag}")).and_then(Value::as_bool) == Some(true) {
+                    html = format!("<{tag}>{html}</{tag}>");
+                }
+            }
             Some(match args.get(&format!("{name}_href")).and_then(Value::as_str) {
                 Some(href) => format!("<a href=\"{}\">{html}</a>", escape(href)),
                 None => html,
