@@ -169,7 +169,7 @@ pub fn chart(
             })
             .collect(),
         columns,
-        legend: legend(plan, snapshots),
+        legend: legend(s, plan, snapshots),
         patterns: plan
             .statuses
             .iter()
@@ -240,7 +240,7 @@ fn column(
 }
 
 /// Key order, top of the list = bottom of the stack; "No status recorded" only if it occurs.
-fn legend(plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
+fn legend(s: &Strings, plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
     let mut items: Vec<LegendItem> = plan
         .statuses
         .iter()
@@ -254,7 +254,7 @@ fn legend(plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
         .collect();
     if snapshots.iter().any(|s| s.not_recorded > 0) {
         items.push(LegendItem {
-            label: "No status recorded".into(),
+            label: s.get("no_status_recorded").into(),
             class: "seg--none".into(),
             fill: NONE_FILL.into(),
             pattern: None,

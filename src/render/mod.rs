@@ -452,15 +452,16 @@ fn nav_items(site: &Site) -> Vec<NavItem> {
         section: section.to_string(),
         current: None,
     };
-    let mut items = vec![item("Home", String::new(), "home")];
+    let s = &site.config.strings;
+    let mut items = vec![item(s.get("home"), String::new(), "home")];
     match site.plans.as_slice() {
-        [one] => items.push(item("Action plan", plan_url(one), "plans")),
+        [one] => items.push(item(s.get("action_plan"), plan_url(one), "plans")),
         [] => {}
-        _ => items.push(item("Action plans", "plans/".into(), "plans")),
+        _ => items.push(item(s.get("action_plans"), "plans/".into(), "plans")),
     }
-    items.push(item("Inspections", "inspections/".into(), "inspections"));
-    items.push(item("Reports", "reports/".into(), "reports"));
-    items.push(item("Search", "search/".into(), "search"));
+    items.push(item(s.get("nav_inspections"), "inspections/".into(), "inspections"));
+    items.push(item(s.get("nav_reports"), "reports/".into(), "reports"));
+    items.push(item(s.get("search"), "search/".into(), "search"));
     items.extend(
         nav_pages(&site.pages)
             .into_iter()
@@ -515,10 +516,10 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
         Job::Home => ("home.html", home(site)),
         Job::Plans => {
             let mut ctx = base(
-                "Action plans",
-                Some("Every improvement plan and where it stands."),
+                site.config.strings.get("action_plans"),
+                Some(site.config.strings.get("plans_description")),
                 "plans",
-                crumbs(&[]),
+                crumbs(&site.config.strings, &[]),
             );
             ctx.insert("plans", &current_plans(site));
             ctx.insert("earlier_plans", &earlier_plans(site));
@@ -532,10 +533,10 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
         Job::Inspection(i) => ("inspection.html", inspection_page(site, i)),
         Job::Reports => {
             let mut ctx = base(
-                "Progress reports",
-                Some("Reports on the improvement journey, newest first."),
+                site.config.strings.get("progress_reports"),
+                Some(site.config.strings.get("reports_description")),
                 "reports",
-                crumbs(&[]),
+                crumbs(&site.config.strings, &[]),
             );
             ctx.insert(
                 "reports",
@@ -552,7 +553,10 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
                 &r.title,
                 r.summary.as_deref(),
                 "reports",
-                crumbs(&[("Progress reports", "reports/".into())]),
+                crumbs(
+                    &site.config.strings,
+                    &[(site.config.strings.get("progress_reports"), "reports/".into())],
+                ),
             );
             ctx.insert("report", &report_view(&site.config.strings, r));
             ("report.html", ctx)
@@ -562,7 +566,7 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
                 &p.title,
                 p.summary.as_deref(),
                 &page_section(p),
-                crumbs(&[]),
+                crumbs(&site.config.strings, &[]),
             );
             ctx.insert("body", &p.body);
             ("page.html", ctx)
@@ -570,7 +574,10 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
         Job::Accessibility => ("accessibility.html", accessibility_page(site)),
         Job::Search => ("search.html", search_page(site)),
         Job::Data => ("data.html", data_page(site)),
-        Job::NotFound => ("404.html", base("Page not found", None, "none", Vec::new())),
+        Job::NotFound => (
+            "404.html",
+            base(site.config.strings.get("page_not_found"), None, "none", Vec::new()),
+        ),
     }
 }
 
@@ -616,7 +623,7 @@ fn home(site: &Site) -> Context {
 }
 
 fn plan_page(site: &Site, plan: &Plan) -> Context {
-    let mut ctx = base(&plan.title, plan.summary.as_deref(), "plans", crumbs(&[]));
+    let mut ctx = base(&plan.title, plan.summary.as_deref(), "plans", crumbs(&site.config.strings, &[]));
     ctx.insert("plan", &plan_summary(site, plan));
     ctx.insert("superseded_by", &superseded_by(site, plan));
     ctx.insert("introduction", &plan.introduction);
@@ -629,7 +636,7 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
         &plan
             .areas
             .iter()
-            .map(|a| area_summary(plan, a))
+            .map(|a| area_summary(&site.config.strings, plan, a))
             .collect::<Vec<_>>(),
     );
     ctx.insert(
@@ -660,12 +667,15 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
 }
 
 fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
-    let title = format!("Priority area {}: {}", area.number, area.title);
+    let title = site.config.strings.say(
+        "priority_area_title",
+        &[("number", &area.number.to_string()), ("title", &area.title)],
+    );
     let mut ctx = base(
         &title,
         area.summary.as_deref(),
         "plans",
-        crumbs(&[(&plan.title, plan_url(plan))]),
+        crumbs(&site.config.strings, &[(&plan.title, plan_url(plan))]),
     );
     ctx.insert(
         "plan",
@@ -676,7 +686,7 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
     );
     ctx.insert("plan_as_at", &site.config.strings.date(plan.as_at));
     ctx.insert("behind", &behind_view(site, plan));
-    ctx.insert("area", &area_summary(plan, area));
+    ctx.insert("area", &area_summary(&site.config.strings, plan, area));
     ctx.insert("editorial_note", &area.editorial_note);
     ctx.insert("status_key", &status_key(plan));
     #[derive(Serialize)]
@@ -702,14 +712,15 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
 }
 
 fn action_page(site: &Site, plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
-    let title = format!("Action {}", action.id);
-    let area_title = format!("Priority area {}", area.number);
+    let s = &site.config.strings;
+    let title = s.say("action_id", &[("id", &action.id)]);
+    let area_title = s.say("priority_area_number", &[("number", &area.number.to_string())]);
     let description = publishing::action_description(action);
     let mut ctx = base(
         &title,
         Some(&description),
         "plans",
-        crumbs(&[
+        crumbs(&site.config.strings, &[
             (&plan.title, plan_url(plan)),
             (&area_title, area_url(plan, area)),
         ]),
@@ -728,10 +739,10 @@ fn action_page(site: &Site, plan: &Plan, area: &PriorityArea, action: &Action) -
 
 fn inspections_page(site: &Site) -> Context {
     let mut ctx = base(
-        "Inspections and visits",
-        Some("A timeline of inspections and visits."),
+        site.config.strings.get("inspections_and_visits"),
+        Some(site.config.strings.get("inspections_description")),
         "inspections",
-        crumbs(&[]),
+        crumbs(&site.config.strings, &[]),
     );
     let (entries, milestones_after) = timeline(site);
     // `events`, one per file, stays for sites whose own template lists them.
@@ -749,7 +760,10 @@ fn inspection_page(site: &Site, i: &Inspection) -> Context {
         &i.title,
         i.summary.as_deref(),
         "inspections",
-        crumbs(&[("Inspections and visits", "inspections/".into())]),
+        crumbs(
+            &site.config.strings,
+            &[(site.config.strings.get("inspections_and_visits"), "inspections/".into())],
+        ),
     );
     ctx.insert("event", &event_view(site, i));
     let (body, contents) = sections(&i.body);
@@ -778,10 +792,10 @@ fn inspection_page(site: &Site, i: &Inspection) -> Context {
 
 fn accessibility_page(site: &Site) -> Context {
     let mut ctx = base(
-        "Accessibility statement",
-        Some("How accessible this website is, and how to report a problem."),
+        site.config.strings.get("accessibility_statement"),
+        Some(site.config.strings.get("accessibility_description")),
         "page",
-        crumbs(&[]),
+        crumbs(&site.config.strings, &[]),
     );
     let a = &site.config.accessibility;
     ctx.insert(

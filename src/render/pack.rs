@@ -39,16 +39,13 @@ fn row<'a>(s: &Strings, plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -
 
 pub(super) fn pack_page(site: &Site, plan: &Plan) -> Context {
     let s = &site.config.strings;
-    let title = format!("Committee pack: {}", plan.title);
-    let description = format!(
-        "{} printed whole: every action, the delayed and overdue actions, and the status key.",
-        plan.title
-    );
+    let title = s.say("committee_pack_title", &[("plan", &plan.title)]);
+    let description = s.say("pack_description", &[("plan", &plan.title)]);
     let mut ctx = base(
         &title,
         Some(&description),
         "plans",
-        crumbs(&[(plan.title.as_str(), plan_url(plan))]),
+        crumbs(&site.config.strings, &[(plan.title.as_str(), plan_url(plan))]),
     );
     ctx.insert("organisation", &site.config.organisation);
     ctx.insert("plan", &plan_summary(site, plan));

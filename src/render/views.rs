@@ -142,7 +142,7 @@ pub struct ProgressView {
     pub none_recorded: bool,
 }
 
-pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
+pub fn progress_view(s: &Strings, plan: &Plan, p: &Progress<'_>) -> ProgressView {
     let mut x = 0.0;
     let mut segments = Vec::new();
     for c in p.by_status.iter().filter(|c| c.count > 0) {
@@ -155,13 +155,14 @@ pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
         });
         x += width;
     }
-    let noun = if p.total == 1 { "action" } else { "actions" };
     let none_recorded = p.total > 0 && p.not_recorded == p.total;
+    let one = if p.total == 1 { "_one" } else { "" };
+    let (total, complete) = (p.total.to_string(), p.complete.to_string());
     let sentence = match none_recorded {
-        true => format!("No status is recorded for any of its {} {noun}", p.total),
-        false => format!(
-            "{} of {} {noun} completed ({}%)",
-            p.complete, p.total, p.percent_complete
+        true => s.say(&format!("progress_none_recorded{one}"), &[("total", &total)]),
+        false => s.say(
+            &format!("progress_completed{one}"),
+            &[("complete", &complete), ("total", &total), ("percent", &p.percent_complete.to_string())],
         ),
     };
     ProgressView {
@@ -338,12 +339,12 @@ pub struct AreaSummary<'a> {
     pub progress: ProgressView,
 }
 
-pub fn area_summary<'a>(plan: &'a Plan, area: &'a PriorityArea) -> AreaSummary<'a> {
+pub fn area_summary<'a>(s: &Strings, plan: &'a Plan, area: &'a PriorityArea) -> AreaSummary<'a> {
     AreaSummary {
         number: area.number,
         title: &area.title,
         url: area_url(plan, area),
-        progress: progress_view(plan, &figures::progress(plan, area.actions())),
+        progress: progress_view(s, plan, &figures::progress(plan, area.actions())),
     }
 }
 
@@ -404,6 +405,7 @@ pub fn plan_summary<'a>(site: &'a Site, plan: &'a Plan) -> PlanSummary<'a> {
         summary: plan.summary.as_deref(),
         as_at: site.config.strings.date(plan.as_at),
         progress: progress_view(
+            &site.config.strings,
             plan,
             &figures::progress(plan, plan.actions().map(|(_, a)| a)),
         ),
@@ -908,7 +910,10 @@ pub struct CellView {
 }
 
 pub fn domain_table_view(site: &Site) -> DomainTableView<'_> {
-    let table = figures::domain_table(&site.inspections);
+    let table = figures::domain_table(
+        &site.inspections,
+        site.config.strings.get("overall_judgement"),
+    );
     DomainTableView {
         columns: table
             .inspections
@@ -1005,9 +1010,9 @@ pub struct PageLink<'a> {
     pub url: String,
 }
 
-pub fn crumbs(items: &[(&str, String)]) -> Vec<Crumb> {
+pub fn crumbs(s: &Strings, items: &[(&str, String)]) -> Vec<Crumb> {
     std::iter::once(Crumb {
-        title: "Home".into(),
+        title: s.get("home").into(),
         url: String::new(),
     })
     .chain(items.iter().map(|(t, u)| Crumb {
