@@ -20,8 +20,18 @@ const EN_GB_PATH: &str = "(built-in theme)/strings/en-GB.yaml";
 pub const FOLDERS: [&str; 2] = ["strings", "themes/default/strings"];
 
 const MONTH_KEYS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Every string of one language, each key present.
@@ -50,7 +60,9 @@ impl Strings {
     /// feeds, search and the like. Templates use the `say` function, which escapes.
     pub fn say(&self, key: &str, args: &[(&str, &str)]) -> String {
         fill(self.get(key), |name| {
-            args.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string())
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
         })
     }
 
@@ -58,7 +70,10 @@ impl Strings {
     pub fn long(&self, d: NaiveDate) -> String {
         let (day, year) = (d.day().to_string(), d.year().to_string());
         let month = self.get(MONTH_KEYS[d.month0() as usize]);
-        self.say("date_day", &[("day", &day), ("month", month), ("year", &year)])
+        self.say(
+            "date_day",
+            &[("day", &day), ("month", month), ("year", &year)],
+        )
     }
 
     /// "12 November": the start of a range that ends in the same year.
@@ -72,7 +87,10 @@ impl Strings {
     pub fn short_day_month(&self, d: NaiveDate) -> String {
         let day = d.day().to_string();
         let key = format!("short_{}", MONTH_KEYS[d.month0() as usize]);
-        self.say("date_day_month", &[("day", &day), ("month", self.get(&key))])
+        self.say(
+            "date_day_month",
+            &[("day", &day), ("month", self.get(&key))],
+        )
     }
 
     /// A date as written: a day, a month or a year.
@@ -170,7 +188,10 @@ pub fn read_files(root: &Path) -> Vec<SourceFile> {
         let Ok(entries) = std::fs::read_dir(root.join(folder)) else {
             continue;
         };
-        let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.file_name()).collect();
+        let mut names: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
         names.sort();
         for name in names {
             let path = PathBuf::from(folder).join(&name);
@@ -195,7 +216,9 @@ pub fn for_language(language: &str, files: &[SourceFile], found: &mut Vec<Diagno
             let wanted = &wanted;
             files.iter().filter(move |f| {
                 f.path.parent() == Some(Path::new(folder))
-                    && f.path.file_name().is_some_and(|n| wanted.iter().any(|w| n == w.as_str()))
+                    && f.path
+                        .file_name()
+                        .is_some_and(|n| wanted.iter().any(|w| n == w.as_str()))
             })
         })
         .collect();
@@ -204,7 +227,11 @@ pub fn for_language(language: &str, files: &[SourceFile], found: &mut Vec<Diagno
         set.extend(apply(file, &mut strings, found));
     }
     if !is_english(language) {
-        found.extend(missing_keys(language, &set, mine.last().map(|f| f.path.as_path())));
+        found.extend(missing_keys(
+            language,
+            &set,
+            mine.last().map(|f| f.path.as_path()),
+        ));
     }
     strings
 }
@@ -263,7 +290,11 @@ fn placeholder_problem(key: &str, english: &str, text: &str) -> Option<(String, 
     let needed = placeholders(english);
     let given = placeholders(text);
     let list = |names: &BTreeSet<String>| {
-        names.iter().map(|n| format!("{{{n}}}")).collect::<Vec<_>>().join(", ")
+        names
+            .iter()
+            .map(|n| format!("{{{n}}}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     if let Some(wrong) = given.difference(&needed).next() {
         let near = closest(wrong, needed.iter().map(String::as_str))
@@ -274,7 +305,10 @@ fn placeholder_problem(key: &str, english: &str, text: &str) -> Option<(String, 
         } else {
             format!("{near}`{key}` fills in only {}.", list(&needed))
         };
-        return Some((format!("`{key}` has {{{wrong}}}, which Waymark does not fill in here."), fix));
+        return Some((
+            format!("`{key}` has {{{wrong}}}, which Waymark does not fill in here."),
+            fix,
+        ));
     }
     let missing: BTreeSet<String> = needed.difference(&given).cloned().collect();
     (!missing.is_empty()).then(|| {
@@ -295,9 +329,21 @@ fn missing_keys(language: &str, set: &BTreeSet<String>, file: Option<&Path>) -> 
     if missing.is_empty() {
         return None;
     }
-    let file = file.map_or_else(|| PathBuf::from(format!("strings/{language}.yaml")), Path::to_path_buf);
-    let shown = missing.iter().take(12).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-    let more = if missing.len() > 12 { format!(" and {} more", missing.len() - 12) } else { String::new() };
+    let file = file.map_or_else(
+        || PathBuf::from(format!("strings/{language}.yaml")),
+        Path::to_path_buf,
+    );
+    let shown = missing
+        .iter()
+        .take(12)
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if missing.len() > 12 {
+        format!(" and {} more", missing.len() - 12)
+    } else {
+        String::new()
+    };
     Some(
         Diagnostic::warning(&file, format!("The site's language is {language}, but {} of the words Waymark adds have no {language} text here, so they will be shown in English: {shown}{more}.", missing.len()))
             .help(format!("Add a line to {} for each key named, with its {language} text (the English text of every key is in themes/default/strings/en-GB.yaml in Waymark's source).", file.display())),
@@ -319,8 +365,15 @@ mod tests {
 
     #[test]
     fn placeholders_fill_in_and_others_stay() {
-        assert_eq!(fill("as at {date}, {x} {", |n| (n == "date").then(|| "1 May".into())), "as at 1 May, {x} {");
-        assert_eq!(placeholders("{a} and {b_c} {Not}"), BTreeSet::from(["a".into(), "b_c".into()]));
+        assert_eq!(
+            fill("as at {date}, {x} {", |n| (n == "date")
+                .then(|| "1 May".into())),
+            "as at 1 May, {x} {"
+        );
+        assert_eq!(
+            placeholders("{a} and {b_c} {Not}"),
+            BTreeSet::from(["a".into(), "b_c".into()])
+        );
     }
 
     #[test]

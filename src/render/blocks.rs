@@ -11,7 +11,6 @@ use super::views::{
     PlanSummary, ReportView,
 };
 use super::{Job, Theme};
-use crate::strings::Strings;
 use crate::dates::{DateView, PartialDate};
 use crate::diagnostics::Diagnostic;
 use crate::figures;
@@ -20,6 +19,7 @@ use crate::markdown::BLOCK;
 use crate::model::addresses::plan_url;
 use crate::model::blocks::plan_named;
 use crate::model::{Block, BlockUse, Html, Inspection, Plan, Site, When, ROOT};
+use crate::strings::Strings;
 
 /// What `blocks.html` receives for one block.
 #[derive(Serialize, Default)]

@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use super::views::{status_class, status_tag, Tag};
 use crate::dates::DateView;
-use crate::strings::Strings;
 use crate::history::{Changes, DueChange, Snapshot, StatusChange};
 use crate::model::addresses::action_url;
 use crate::model::Plan;
+use crate::strings::Strings;
 
 const PLOT_TOP: f64 = 24.0;
 const PLOT_HEIGHT: f64 = 200.0;
@@ -150,7 +150,16 @@ pub fn chart(
     let columns = snapshots
         .iter()
         .enumerate()
-        .map(|(i, snap)| column(s, plan, snap, AXIS_WIDTH + 16.0 + i as f64 * PITCH, bottom, scale))
+        .map(|(i, snap)| {
+            column(
+                s,
+                plan,
+                snap,
+                AXIS_WIDTH + 16.0 + i as f64 * PITCH,
+                bottom,
+                scale,
+            )
+        })
         .collect();
     ChartView {
         width: AXIS_WIDTH + 16.0 + snapshots.len() as f64 * PITCH,
@@ -187,14 +196,7 @@ pub fn chart(
     }
 }
 
-fn column(
-    strings: &Strings,
-    plan: &Plan,
-    s: &Snapshot,
-    x: f64,
-    bottom: f64,
-    scale: f64,
-) -> Column {
+fn column(strings: &Strings, plan: &Plan, s: &Snapshot, x: f64, bottom: f64, scale: f64) -> Column {
     let mut y = bottom;
     let mut segments = Vec::new();
     let parts = s

@@ -459,7 +459,11 @@ fn nav_items(site: &Site) -> Vec<NavItem> {
         [] => {}
         _ => items.push(item(s.get("action_plans"), "plans/".into(), "plans")),
     }
-    items.push(item(s.get("nav_inspections"), "inspections/".into(), "inspections"));
+    items.push(item(
+        s.get("nav_inspections"),
+        "inspections/".into(),
+        "inspections",
+    ));
     items.push(item(s.get("nav_reports"), "reports/".into(), "reports"));
     items.push(item(s.get("search"), "search/".into(), "search"));
     items.extend(
@@ -555,7 +559,10 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
                 "reports",
                 crumbs(
                     &site.config.strings,
-                    &[(site.config.strings.get("progress_reports"), "reports/".into())],
+                    &[(
+                        site.config.strings.get("progress_reports"),
+                        "reports/".into(),
+                    )],
                 ),
             );
             ctx.insert("report", &report_view(&site.config.strings, r));
@@ -576,7 +583,12 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
         Job::Data => ("data.html", data_page(site)),
         Job::NotFound => (
             "404.html",
-            base(site.config.strings.get("page_not_found"), None, "none", Vec::new()),
+            base(
+                site.config.strings.get("page_not_found"),
+                None,
+                "none",
+                Vec::new(),
+            ),
         ),
     }
 }
@@ -623,7 +635,12 @@ fn home(site: &Site) -> Context {
 }
 
 fn plan_page(site: &Site, plan: &Plan) -> Context {
-    let mut ctx = base(&plan.title, plan.summary.as_deref(), "plans", crumbs(&site.config.strings, &[]));
+    let mut ctx = base(
+        &plan.title,
+        plan.summary.as_deref(),
+        "plans",
+        crumbs(&site.config.strings, &[]),
+    );
     ctx.insert("plan", &plan_summary(site, plan));
     ctx.insert("superseded_by", &superseded_by(site, plan));
     ctx.insert("introduction", &plan.introduction);
@@ -649,7 +666,11 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
     );
     ctx.insert(
         "due_passed_unrecorded",
-        &action_views(&site.config.strings, plan, figures::due_passed_unrecorded_actions(plan)),
+        &action_views(
+            &site.config.strings,
+            plan,
+            figures::due_passed_unrecorded_actions(plan),
+        ),
     );
     ctx.insert(
         "at_risk",
@@ -714,16 +735,22 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
 fn action_page(site: &Site, plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
     let s = &site.config.strings;
     let title = s.say("action_id", &[("id", &action.id)]);
-    let area_title = s.say("priority_area_number", &[("number", &area.number.to_string())]);
+    let area_title = s.say(
+        "priority_area_number",
+        &[("number", &area.number.to_string())],
+    );
     let description = publishing::action_description(action);
     let mut ctx = base(
         &title,
         Some(&description),
         "plans",
-        crumbs(&site.config.strings, &[
-            (&plan.title, plan_url(plan)),
-            (&area_title, area_url(plan, area)),
-        ]),
+        crumbs(
+            &site.config.strings,
+            &[
+                (&plan.title, plan_url(plan)),
+                (&area_title, area_url(plan, area)),
+            ],
+        ),
     );
     ctx.insert(
         "plan",
@@ -733,7 +760,10 @@ fn action_page(site: &Site, plan: &Plan, area: &PriorityArea, action: &Action) -
         },
     );
     ctx.insert("plan_as_at", &site.config.strings.date(plan.as_at));
-    ctx.insert("action", &action_view(&site.config.strings, plan, area, action));
+    ctx.insert(
+        "action",
+        &action_view(&site.config.strings, plan, area, action),
+    );
     ctx
 }
 
@@ -762,7 +792,10 @@ fn inspection_page(site: &Site, i: &Inspection) -> Context {
         "inspections",
         crumbs(
             &site.config.strings,
-            &[(site.config.strings.get("inspections_and_visits"), "inspections/".into())],
+            &[(
+                site.config.strings.get("inspections_and_visits"),
+                "inspections/".into(),
+            )],
         ),
     );
     ctx.insert("event", &event_view(site, i));

@@ -6,11 +6,11 @@ use serde::Serialize;
 use tera::Context;
 
 use super::views::{action_view, action_views, base, crumbs, plan_summary, status_key, ActionView};
-use crate::strings::Strings;
 use crate::figures;
 use crate::model::addresses::plan_url;
 use crate::model::{Action, Plan, PriorityArea, Site};
 use crate::plain_text::{first_lines, shorten};
+use crate::strings::Strings;
 
 /// How much of an action's latest progress the pack prints: a line or two of a row.
 const PROGRESS_CHARS: usize = 160;
@@ -45,7 +45,10 @@ pub(super) fn pack_page(site: &Site, plan: &Plan) -> Context {
         &title,
         Some(&description),
         "plans",
-        crumbs(&site.config.strings, &[(plan.title.as_str(), plan_url(plan))]),
+        crumbs(
+            &site.config.strings,
+            &[(plan.title.as_str(), plan_url(plan))],
+        ),
     );
     ctx.insert("organisation", &site.config.organisation);
     ctx.insert("plan", &plan_summary(site, plan));

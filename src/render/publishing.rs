@@ -8,11 +8,11 @@ use super::chart::{changes_view, chart};
 use super::open_data::{self, Field};
 use super::views::{base, crumbs, PageLink};
 use crate::dates::DateView;
-use crate::strings::Strings;
 use crate::history;
 use crate::model::addresses::plan_url;
 use crate::model::{Action, Plan, Site};
 use crate::plain_text::{one_line, shorten};
+use crate::strings::Strings;
 
 /// The plan page's chart, its table and the changes since the previous report.
 pub(super) fn add_progress_over_time(ctx: &mut Context, s: &Strings, plan: &Plan) {
@@ -88,10 +88,22 @@ pub(super) fn data_page(site: &Site) -> Context {
     ctx.insert("plans", &plans);
     ctx.insert("inspections_json", open_data::INSPECTIONS_JSON_PATH);
     let s = &site.config.strings;
-    ctx.insert("action_fields", &fields(s, "action", open_data::ACTION_FIELDS));
-    ctx.insert("action_json_fields", &fields(s, "action_json", open_data::ACTION_JSON_FIELDS));
-    ctx.insert("inspection_fields", &fields(s, "inspection", open_data::INSPECTION_FIELDS));
-    ctx.insert("milestone_fields", &fields(s, "milestone", open_data::MILESTONE_FIELDS));
+    ctx.insert(
+        "action_fields",
+        &fields(s, "action", open_data::ACTION_FIELDS),
+    );
+    ctx.insert(
+        "action_json_fields",
+        &fields(s, "action_json", open_data::ACTION_JSON_FIELDS),
+    );
+    ctx.insert(
+        "inspection_fields",
+        &fields(s, "inspection", open_data::INSPECTION_FIELDS),
+    );
+    ctx.insert(
+        "milestone_fields",
+        &fields(s, "milestone", open_data::MILESTONE_FIELDS),
+    );
     ctx.insert("feed", super::feeds::FEED_PATH);
     ctx
 }

@@ -108,7 +108,10 @@ pub fn index(site: &Site, links: Links) -> Index {
             for a in area.actions() {
                 let what = html(&a.text);
                 add(
-                    s.say("search_action_title", &[("id", &a.id), ("text", &shorten(&what, 90))]),
+                    s.say(
+                        "search_action_title",
+                        &[("id", &a.id), ("text", &shorten(&what, 90))],
+                    ),
                     action_url(plan, a),
                     s.get("action"),
                     text(&[

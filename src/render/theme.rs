@@ -206,10 +206,9 @@ struct Say;
 
 impl tera::Function for Say {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let text = args
-            .get("s")
-            .and_then(Value::as_str)
-            .ok_or_else(|| tera::Error::msg("say() needs s=, the string to say (such as s=t.not_recorded)"))?;
+        let text = args.get("s").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg("say() needs s=, the string to say (such as s=t.not_recorded)")
+        })?;
         let filled = crate::strings::fill(&escape(text), |name| {
             let mut html = value_html(args.get(name)?);
             for tag in ["i", "code"] {
@@ -217,10 +216,12 @@ impl tera::Function for Say {
                     html = format!("<{tag}>{html}</{tag}>");
                 }
             }
-            Some(match args.get(&format!("{name}_href")).and_then(Value::as_str) {
-                Some(href) => format!("<a href=\"{}\">{html}</a>", escape(href)),
-                None => html,
-            })
+            Some(
+                match args.get(&format!("{name}_href")).and_then(Value::as_str) {
+                    Some(href) => format!("<a href=\"{}\">{html}</a>", escape(href)),
+                    None => html,
+                },
+            )
         });
         Ok(Value::String(filled))
     }
@@ -234,8 +235,13 @@ fn value_html(value: &Value) -> String {
     match value {
         Value::String(s) => escape(s),
         Value::Null => String::new(),
-        Value::Object(o) => match (o.get("iso").and_then(Value::as_str), o.get("text").and_then(Value::as_str)) {
-            (Some(iso), Some(text)) => format!("<time datetime=\"{}\">{}</time>", escape(iso), escape(text)),
+        Value::Object(o) => match (
+            o.get("iso").and_then(Value::as_str),
+            o.get("text").and_then(Value::as_str),
+        ) {
+            (Some(iso), Some(text)) => {
+                format!("<time datetime=\"{}\">{}</time>", escape(iso), escape(text))
+            }
             _ => String::new(),
         },
         other => escape(&other.to_string()),

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::dates::{DateView, Due, PartialDate};
-use crate::strings::Strings;
 use crate::figures::{self, Progress};
+use crate::strings::Strings;
 use tera::Context;
 
 use crate::model::addresses::*;
@@ -159,10 +159,17 @@ pub fn progress_view(s: &Strings, plan: &Plan, p: &Progress<'_>) -> ProgressView
     let one = if p.total == 1 { "_one" } else { "" };
     let (total, complete) = (p.total.to_string(), p.complete.to_string());
     let sentence = match none_recorded {
-        true => s.say(&format!("progress_none_recorded{one}"), &[("total", &total)]),
+        true => s.say(
+            &format!("progress_none_recorded{one}"),
+            &[("total", &total)],
+        ),
         false => s.say(
             &format!("progress_completed{one}"),
-            &[("complete", &complete), ("total", &total), ("percent", &p.percent_complete.to_string())],
+            &[
+                ("complete", &complete),
+                ("total", &total),
+                ("percent", &p.percent_complete.to_string()),
+            ],
         ),
     };
     ProgressView {
@@ -636,7 +643,9 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
             .config
             .scales
             .get(i.scale)
-            .map_or(site.config.strings.get("overall_judgement"), |s| s.overall.as_str()),
+            .map_or(site.config.strings.get("overall_judgement"), |s| {
+                s.overall.as_str()
+            }),
         scale: site
             .config
             .scales
@@ -758,11 +767,18 @@ fn event_group<'a>(s: &Strings, run: &[&'a Inspection]) -> EventGroup<'a> {
     let title = match (in_a_row, numbers.first(), numbers.last()) {
         (true, Some(first), Some(last)) => s.say(
             "group_numbered",
-            &[("kinds", &kind.plural), ("first", &first.to_string()), ("last", &last.to_string())],
+            &[
+                ("kinds", &kind.plural),
+                ("first", &first.to_string()),
+                ("last", &last.to_string()),
+            ],
         ),
         _ => s.say(
             "group_count",
-            &[("n", &run.len().to_string()), ("kinds", &kind.plural.to_lowercase())],
+            &[
+                ("n", &run.len().to_string()),
+                ("kinds", &kind.plural.to_lowercase()),
+            ],
         ),
     };
     EventGroup {
@@ -802,7 +818,10 @@ pub fn journey(site: &Site) -> Vec<JourneyStep<'_>> {
             title: &i.title,
             url: inspection_url(i),
             grade: grade_tag(site, i.overall),
-            when: i.when.sort_key().map(|d| site.config.strings.partial_date(&d.to_month())),
+            when: i
+                .when
+                .sort_key()
+                .map(|d| site.config.strings.partial_date(&d.to_month())),
             planned: i.planned,
             expected: i.expected.as_deref(),
         })

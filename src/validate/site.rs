@@ -5,10 +5,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::fields::{background_colour, date_field, ColourText, RawDate, WholeDate};
-use crate::strings::Strings;
 use crate::diagnostics::Diagnostic;
 use crate::model::site::{base_path, Accessibility, Logo, SiteConfig};
 use crate::model::{Grade, InspectionKind, Scale};
+use crate::strings::Strings;
 use crate::yaml::{Document, YamlPath};
 
 /// The site's settings: content/site.yaml.
@@ -247,7 +247,10 @@ fn read_scales(
 ) -> (Vec<Scale>, Vec<Grade>) {
     let mut scales = Vec::new();
     let mut grades = Vec::new();
-    let overall = |o: &Option<String>| o.clone().unwrap_or_else(|| strings.get("overall_judgement").into());
+    let overall = |o: &Option<String>| {
+        o.clone()
+            .unwrap_or_else(|| strings.get("overall_judgement").into())
+    };
     if !raw.grades.is_empty() || raw.scales.is_empty() {
         let path = YamlPath::root().key("grades");
         read_grades(doc, &path, &raw.grades, 0, &mut grades, problems);
