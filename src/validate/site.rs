@@ -23,7 +23,8 @@ pub(crate) struct RawSite {
     description: Option<String>,
     /// The address the site will be published at: a full address such as https://www.example.gov.uk/improvement/ or only its path, such as /improvement/. Left empty, the site is published at the root of its address (/).
     base_url: Option<String>,
-    /// The language of the content, as a language tag (default en-GB).
+    /// The language of the content and of the words Waymark adds, as a language tag
+    /// (default en-GB). Another language needs its strings file, strings/<language>.yaml.
     language: Option<String>,
     /// The date the figures are reported at (year-month-day). An action is overdue when its due date is before it. Left empty, the day of the build is used.
     #[schemars(with = "Option<WholeDate>")]
