@@ -35,7 +35,7 @@ const MONTH_KEYS: [&str; 12] = [
 ];
 
 /// Every string of one language, each key present.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 #[serde(transparent)]
 pub struct Strings(BTreeMap<String, String>);
 
