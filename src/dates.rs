@@ -158,29 +158,12 @@ pub fn long(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
-/// A date ready for a template: the words to show and the machine-readable value.
+/// A date ready for a template: the words to show and the machine-readable value. Made
+/// by the site's strings (`Strings::date`), in its language.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct DateView {
     pub text: String,
     pub iso: String,
-}
-
-impl From<NaiveDate> for DateView {
-    fn from(d: NaiveDate) -> Self {
-        DateView {
-            text: long(d),
-            iso: iso_day(d),
-        }
-    }
-}
-
-impl From<PartialDate> for DateView {
-    fn from(d: PartialDate) -> Self {
-        DateView {
-            text: d.to_string(),
-            iso: d.iso(),
-        }
-    }
 }
 
 /// Reads a whole day: ISO, UK numeric (always day first) or written out.

@@ -143,7 +143,7 @@ pub fn latest_dated_event(site: &Site) -> Option<Dated<'_>> {
         .filter(|r| r.date_note.is_none())
         .map(|r| Dated {
             date: r.date,
-            what: "progress report".into(),
+            what: site.config.strings.get("progress_report").to_lowercase(),
             inspection: None,
         });
     events.chain(reports).max_by_key(|d| d.date)
@@ -241,17 +241,15 @@ pub struct DomainRow {
     pub cells: Vec<Option<Option<usize>>>,
 }
 
-/// The first row of the domains table.
-pub const OVERALL: &str = "Overall judgement";
-
 /// Columns are the inspections that gave any grade, overall or by domain; the overall
 /// grades make the first row.
-pub fn domain_table(inspections: &[Inspection]) -> DomainTable<'_> {
+/// `overall` names the first row, the overall grades ("Overall judgement").
+pub fn domain_table<'a>(inspections: &'a [Inspection], overall: &str) -> DomainTable<'a> {
     let columns: Vec<&Inspection> = inspections
         .iter()
         .filter(|i| !i.judgements.is_empty() || i.overall.is_some())
         .collect();
-    let mut rows: Vec<DomainRow> = overall_row(&columns).into_iter().collect();
+    let mut rows: Vec<DomainRow> = overall_row(&columns, overall).into_iter().collect();
     for (col, inspection) in columns.iter().enumerate() {
         for j in &inspection.judgements {
             let key = normalise_domain(&j.domain);
@@ -277,12 +275,12 @@ pub fn domain_table(inspections: &[Inspection]) -> DomainTable<'_> {
 
 /// None when no column has an overall grade. A graded inspection without one says
 /// "not recorded"; a visit, which is not graded overall, "not judged".
-fn overall_row(columns: &[&Inspection]) -> Option<DomainRow> {
+fn overall_row(columns: &[&Inspection], overall: &str) -> Option<DomainRow> {
     columns
         .iter()
         .any(|i| i.overall.is_some())
         .then(|| DomainRow {
-            domain: OVERALL.to_string(),
+            domain: overall.to_string(),
             within: None,
             cells: columns
                 .iter()

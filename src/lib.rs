@@ -22,6 +22,9 @@ pub mod source;
 
 pub mod yaml;
 
+// The words the theme adds, in the site's language.
+pub mod strings;
+
 pub mod markdown;
 
 pub mod memo;
@@ -142,7 +145,8 @@ pub fn load_reusing(
         memo.begin();
     }
     timings::begin();
-    let (files, read_problems) = source::read_content(root, memo.map(|m| &m.sources));
+    let (mut files, read_problems) = source::read_content(root, memo.map(|m| &m.sources));
+    files.extend(strings::read_files(root));
     timings::mark("read content");
     if !root.join("content").is_dir() {
         // Without the folder every other message would be noise.

@@ -108,7 +108,8 @@ description:
 # https://www.example.gov.uk/improvement/ or only its path, such as /improvement/.
 # Left empty, the site is published at the root of its web address (/).
 base_url:
-# The language of the content.
+# The language of the content and of the words Waymark adds. Another language
+# needs a strings file, such as strings/cy.yaml (see Wording and languages in the authoring guide).
 language: en-GB
 # The date the figures are reported at (year-month-day). Left empty, the day of the build is used.
 as_at:

@@ -273,6 +273,22 @@ impl Document {
         (!value.is_empty()).then_some(value)
     }
 
+    /// A flat file's `key: text` lines (a strings file): each key with its text, None for
+    /// a value that is not text. None when the file is not a list of fields.
+    pub fn flat_texts(&self) -> Option<Vec<(String, Option<String>)>> {
+        let map = self.value.as_mapping()?;
+        let text = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        Some(
+            map.iter()
+                .filter_map(|(k, v)| Some((k.as_str()?.to_string(), text(v))))
+                .collect(),
+        )
+    }
+
     /// A problem with the value at `path`, in this document's file.
     pub fn error_at(&self, path: &YamlPath, message: impl Into<String>) -> Diagnostic {
         Diagnostic::error(&self.file, message).at(self.span(path))

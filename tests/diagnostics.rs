@@ -1091,3 +1091,40 @@ fn a_site_with_broken_live_blocks_is_not_built() {
     waymark(&["build", "--root", path_str(dir.path())]).expect(1, &[]);
     assert!(!out.exists(), "a failed build wrote {}", out.display());
 }
+
+// ---------------------------------------------------------------- strings files
+
+#[test]
+fn an_unknown_string_key_or_placeholder_is_an_error_with_the_near_miss() {
+    check("strings-unknown-key").expect(
+        1,
+        &[
+            "error: `not_recordd` is not one of the words Waymark puts on a site, so this line would change nothing.",
+            "┌─ strings/en-GB.yaml:2:14",
+            "= help: Did you mean `not_recorded`? Every key is listed in the built-in strings file, themes/default/strings/en-GB.yaml in Waymark's source (docs/authoring.md, \"Wording and languages\").",
+            "error: `progress_as_at` has {dat}, which Waymark does not fill in here.",
+            "┌─ strings/en-GB.yaml:3:17",
+            "= help: Did you mean {date}? `progress_as_at` fills in only {date}.",
+            "2 errors, 0 warnings, 1 note. Fix the errors, then run waymark again.",
+        ],
+    );
+}
+
+#[test]
+fn a_language_missing_strings_is_warned_of_with_the_keys() {
+    let run = check("strings-missing-keys");
+    run.expect(
+        0,
+        &[
+            "┌─ strings/cy.yaml",
+            "= help: Add a line to strings/cy.yaml for each key named, with its cy text (the English text of every key is in themes/default/strings/en-GB.yaml in Waymark's source).",
+            "0 errors, 1 warning, 1 note. The site can be built; the warnings are worth fixing.",
+        ],
+    );
+    let warning = run.line_starting("warning: The site's language is cy");
+    assert!(
+        warning.contains("398 of the words Waymark adds have no cy text here, so they will be shown in English: `a11y_abilitynet`"),
+        "{warning}"
+    );
+    run.lacks("`not_recorded`,").lacks("`home`,");
+}

@@ -642,3 +642,17 @@ fn idle_and_slow_connections_are_cut_off_while_others_are_answered() {
     );
     assert_ne!(next_generation(&mut events), first);
 }
+
+#[test]
+fn an_edit_to_the_strings_file_changes_the_words_on_the_pages() {
+    let server = Server::start_with("basic", |root| {
+        std::fs::create_dir_all(root.join("strings")).unwrap();
+        std::fs::write(root.join("strings/en-GB.yaml"), "not_recorded: Not known\n").unwrap();
+    });
+    let area = "plans/demo/01-front-door/";
+    assert!(server.page(area).body.contains(">Not known<"));
+    server.edit("strings/en-GB.yaml", &[("Not known", "Unknown as yet")]);
+    server.wait_for(area, "the new word", |r| {
+        r.body.contains(">Unknown as yet<")
+    });
+}

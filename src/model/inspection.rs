@@ -28,22 +28,21 @@ impl InspectionKind {
     }
 
     /// The kinds every site has, with the labels sites have always shown.
-    pub fn built_in() -> Vec<InspectionKind> {
-        let kind = |key: &str, label: &str, plural: &str, visit| InspectionKind {
-            key: key.into(),
-            label: label.into(),
-            plural: plural.into(),
-            visit,
+    /// Their labels are the site's strings `kind_<key>` and `kinds_<key>` (plural).
+    pub fn built_in(strings: &crate::strings::Strings) -> Vec<InspectionKind> {
+        let kind = |key: &str, visit| {
+            let word = key.replace('-', "_");
+            InspectionKind {
+                key: key.into(),
+                label: strings.get(&format!("kind_{word}")).into(),
+                plural: strings.get(&format!("kinds_{word}")).into(),
+                visit,
+            }
         };
         vec![
-            kind("inspection", "Inspection", "Inspections", false),
-            kind("focused-visit", "Focused visit", "Focused visits", true),
-            kind(
-                "monitoring-visit",
-                "Monitoring visit",
-                "Monitoring visits",
-                true,
-            ),
+            kind("inspection", false),
+            kind("focused-visit", true),
+            kind("monitoring-visit", true),
         ]
     }
 }

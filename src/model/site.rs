@@ -26,6 +26,8 @@ pub struct SiteConfig {
     /// The built-in kinds of inspection and visit, then those site.yaml declares.
     pub kinds: Vec<InspectionKind>,
     pub accessibility: Accessibility,
+    /// The words the theme and the generator add, in the site's language.
+    pub strings: crate::strings::Strings,
 }
 
 /// The organisation's logo: a file of the site's static/ folder, by its path there.

@@ -19,6 +19,7 @@ use crate::markdown::BLOCK;
 use crate::model::addresses::plan_url;
 use crate::model::blocks::plan_named;
 use crate::model::{Block, BlockUse, Html, Inspection, Plan, Site, When, ROOT};
+use crate::strings::Strings;
 
 /// What `blocks.html` receives for one block.
 #[derive(Serialize, Default)]
@@ -77,10 +78,11 @@ fn render(
         Diagnostic::error(theme.source_of("blocks.html"), format!("The template `blocks.html` failed while showing `[[{}]]`: {e}", b.written))
             .help("Check the template around the place named. If you did not change the templates, this is a bug in Waymark: please report it with this message.")
     };
-    let report_date = date.map(DateView::from);
+    let report_date = date.map(|d| site.config.strings.date(d));
     let mut ctx = Context::new();
     // Made into the page's own way back to the root once the page is rendered.
     ctx.insert("root", ROOT);
+    ctx.insert("t", &site.config.strings);
     if !b.block.needs_plan() {
         ctx.insert(
             "block",
@@ -122,14 +124,14 @@ fn plan_block<'a>(
             return BlockView {
                 kind,
                 report_date,
-                first_figures: Some((*first).into()),
+                first_figures: Some(site.config.strings.date(*first)),
                 ..Default::default()
             }
         }
     };
     let earlier = report_date
         .as_ref()
-        .is_some_and(|d| d.iso != DateView::from(plan.as_at).iso);
+        .is_some_and(|d| d.iso != crate::dates::iso_day(plan.as_at));
     let mut view = BlockView {
         kind,
         report_date,
@@ -139,17 +141,17 @@ fn plan_block<'a>(
     };
     match block {
         Block::Delayed { .. } => {
-            view.delayed = action_views(plan, figures::delayed_actions(plan));
+            view.delayed = action_views(&site.config.strings, plan, figures::delayed_actions(plan));
         }
-        Block::Action { id, .. } => view.action = action(plan, id),
+        Block::Action { id, .. } => view.action = action(&site.config.strings, plan, id),
         _ => {}
     }
     view
 }
 
-fn action<'a>(plan: &'a Plan, id: &str) -> Option<ActionView<'a>> {
+fn action<'a>(s: &Strings, plan: &'a Plan, id: &str) -> Option<ActionView<'a>> {
     let (area, a) = plan.actions().find(|(_, a)| a.id == id)?;
-    Some(action_view(plan, area, a))
+    Some(action_view(s, plan, area, a))
 }
 
 fn inspections_block<'a>(
@@ -224,7 +226,7 @@ pub(super) fn insert_filled(
                 "report",
                 &ReportView {
                     body: &body,
-                    ..report_view(r)
+                    ..report_view(&site.config.strings, r)
                 },
             );
         }

@@ -10,6 +10,7 @@ use crate::dates::DateView;
 use crate::history::{Changes, DueChange, Snapshot, StatusChange};
 use crate::model::addresses::action_url;
 use crate::model::Plan;
+use crate::strings::Strings;
 
 const PLOT_TOP: f64 = 24.0;
 const PLOT_HEIGHT: f64 = 200.0;
@@ -135,7 +136,12 @@ fn pattern_id(plan: &Plan, index: usize) -> Option<String> {
     (!index.is_multiple_of(PATTERNS)).then(|| format!("pattern-{}-{}", plan.slug, index))
 }
 
-pub fn chart(plan: &Plan, snapshots: &[Snapshot], as_at: chrono::NaiveDate) -> ChartView {
+pub fn chart(
+    s: &Strings,
+    plan: &Plan,
+    snapshots: &[Snapshot],
+    as_at: chrono::NaiveDate,
+) -> ChartView {
     let max_total = snapshots.iter().map(|s| s.total).max().unwrap_or(0).max(1);
     let step = tick_step(max_total);
     let top = max_total.div_ceil(step) * step;
@@ -144,7 +150,16 @@ pub fn chart(plan: &Plan, snapshots: &[Snapshot], as_at: chrono::NaiveDate) -> C
     let columns = snapshots
         .iter()
         .enumerate()
-        .map(|(i, s)| column(plan, s, AXIS_WIDTH + 16.0 + i as f64 * PITCH, bottom, scale))
+        .map(|(i, snap)| {
+            column(
+                s,
+                plan,
+                snap,
+                AXIS_WIDTH + 16.0 + i as f64 * PITCH,
+                bottom,
+                scale,
+            )
+        })
         .collect();
     ChartView {
         width: AXIS_WIDTH + 16.0 + snapshots.len() as f64 * PITCH,
@@ -154,7 +169,7 @@ pub fn chart(plan: &Plan, snapshots: &[Snapshot], as_at: chrono::NaiveDate) -> C
         tick_x: AXIS_WIDTH - 6.0,
         day_y: bottom + 18.0,
         year_y: bottom + 36.0,
-        latest: snapshots.last().map(|s| s.date.into()),
+        latest: snapshots.last().map(|snap| s.date(snap.date)),
         reported_once: snapshots.len() <= 1,
         ticks: (0..=top / step)
             .map(|n| Tick {
@@ -163,7 +178,7 @@ pub fn chart(plan: &Plan, snapshots: &[Snapshot], as_at: chrono::NaiveDate) -> C
             })
             .collect(),
         columns,
-        legend: legend(plan, snapshots),
+        legend: legend(s, plan, snapshots),
         patterns: plan
             .statuses
             .iter()
@@ -177,11 +192,11 @@ pub fn chart(plan: &Plan, snapshots: &[Snapshot], as_at: chrono::NaiveDate) -> C
                 })
             })
             .collect(),
-        table: table(plan, snapshots, as_at),
+        table: table(s, plan, snapshots, as_at),
     }
 }
 
-fn column(plan: &Plan, s: &Snapshot, x: f64, bottom: f64, scale: f64) -> Column {
+fn column(strings: &Strings, plan: &Plan, s: &Snapshot, x: f64, bottom: f64, scale: f64) -> Column {
     let mut y = bottom;
     let mut segments = Vec::new();
     let parts = s
@@ -218,7 +233,7 @@ fn column(plan: &Plan, s: &Snapshot, x: f64, bottom: f64, scale: f64) -> Column 
         x: round1(x),
         width: COLUMN_WIDTH,
         centre: round1(x + COLUMN_WIDTH / 2.0),
-        day_month: s.date.format("%-d %b").to_string(),
+        day_month: strings.short_day_month(s.date),
         year: chrono::Datelike::year(&s.date),
         total: s.total,
         total_y: round1(y - 6.0),
@@ -227,7 +242,7 @@ fn column(plan: &Plan, s: &Snapshot, x: f64, bottom: f64, scale: f64) -> Column 
 }
 
 /// Key order, top of the list = bottom of the stack; "No status recorded" only if it occurs.
-fn legend(plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
+fn legend(s: &Strings, plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
     let mut items: Vec<LegendItem> = plan
         .statuses
         .iter()
@@ -241,7 +256,7 @@ fn legend(plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
         .collect();
     if snapshots.iter().any(|s| s.not_recorded > 0) {
         items.push(LegendItem {
-            label: "No status recorded".into(),
+            label: s.get("no_status_recorded").into(),
             class: "seg--none".into(),
             fill: NONE_FILL.into(),
             pattern: None,
@@ -250,14 +265,19 @@ fn legend(plan: &Plan, snapshots: &[Snapshot]) -> Vec<LegendItem> {
     items
 }
 
-fn table(plan: &Plan, snapshots: &[Snapshot], as_at: chrono::NaiveDate) -> TableView {
+fn table(
+    strings: &Strings,
+    plan: &Plan,
+    snapshots: &[Snapshot],
+    as_at: chrono::NaiveDate,
+) -> TableView {
     TableView {
         headings: plan.statuses.iter().map(|s| s.label.clone()).collect(),
         show_not_recorded: snapshots.iter().any(|s| s.not_recorded > 0),
         rows: snapshots
             .iter()
             .map(|s| TableRow {
-                date: s.date.into(),
+                date: strings.date(s.date),
                 is_as_at: s.date == as_at,
                 counts: plan
                     .statuses
@@ -314,21 +334,21 @@ fn change_view(plan: &Plan, c: &StatusChange<'_>) -> ChangeView {
     }
 }
 
-fn due_change_view(plan: &Plan, c: &DueChange<'_>) -> DueChangeView {
+fn due_change_view(s: &Strings, plan: &Plan, c: &DueChange<'_>) -> DueChangeView {
     DueChangeView {
         id: c.action.id.clone(),
         url: action_url(plan, c.action),
         area_number: c.area.number,
-        from: c.from.map(Into::into),
-        to: c.to.into(),
+        from: c.from.map(|d| s.date(d)),
+        to: s.date(c.to),
     }
 }
 
-pub fn changes_view(plan: &Plan, c: &Changes<'_>) -> ChangesView {
+pub fn changes_view(s: &Strings, plan: &Plan, c: &Changes<'_>) -> ChangesView {
     let list = |l: &[StatusChange<'_>]| l.iter().map(|x| change_view(plan, x)).collect();
     ChangesView {
-        previous: c.previous.into(),
-        latest: c.latest.into(),
+        previous: s.date(c.previous),
+        latest: s.date(c.latest),
         empty: c.is_empty(),
         completed: list(&c.completed),
         status_changed: list(&c.status_changed),
@@ -336,7 +356,7 @@ pub fn changes_view(plan: &Plan, c: &Changes<'_>) -> ChangesView {
         revised_due: c
             .revised_due
             .iter()
-            .map(|x| due_change_view(plan, x))
+            .map(|x| due_change_view(s, plan, x))
             .collect(),
     }
 }

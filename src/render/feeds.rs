@@ -43,6 +43,7 @@ fn event_date(i: &Inspection) -> Option<NaiveDate> {
 /// The newest [`FEED_ENTRIES`] reports, visits, inspections and plans. A plan's entry keeps
 /// its id and takes the plan's as-at date, so readers see it as updated when the figures are.
 fn entries(site: &Site) -> Vec<Entry<'_>> {
+    let s = &site.config.strings;
     let mut entries: Vec<Entry> = site
         .reports
         .iter()
@@ -52,7 +53,7 @@ fn entries(site: &Site) -> Vec<Entry<'_>> {
             updated: r.date,
             summary: r.summary.as_deref(),
             date_note: r.date_note.as_deref(),
-            category: "Progress report",
+            category: s.get("progress_report"),
         })
         .collect();
     entries.extend(
@@ -77,7 +78,7 @@ fn entries(site: &Site) -> Vec<Entry<'_>> {
         updated: m.date.first_day(),
         summary: m.summary.as_deref(),
         date_note: None,
-        category: m.kind.as_deref().unwrap_or("Milestone"),
+        category: m.kind.as_deref().unwrap_or(s.get("milestone")),
     }));
     entries.extend(site.plans.iter().map(|p| Entry {
         title: &p.title,
@@ -85,7 +86,7 @@ fn entries(site: &Site) -> Vec<Entry<'_>> {
         updated: p.as_at,
         summary: p.summary.as_deref(),
         date_note: None,
-        category: "Action plan",
+        category: s.get("action_plan"),
     }));
     // Newest first; the path breaks ties so the order never depends on anything else.
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.path.cmp(&b.path)));
@@ -177,7 +178,10 @@ fn push_entry(xml: &mut String, site: &Site, e: &Entry) {
     );
     let summary = e.summary.unwrap_or(e.category);
     let summary = match e.date_note {
-        Some(note) => format!("{summary} Note on this date: {note}"),
+        Some(note) => format!(
+            "{summary} {} {note}",
+            site.config.strings.get("note_on_this_date")
+        ),
         None => summary.to_string(),
     };
     let _ = writeln!(xml, "    <summary>{}</summary>", escape(&summary));

@@ -19,7 +19,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::dates::DateView;
 use crate::diagnostics::Diagnostic;
 use crate::figures;
 use crate::model::addresses::*;
@@ -388,10 +387,11 @@ impl Chrome {
         let site_wide = self.site_wide.get_or_init(|| {
             let mut values = Context::new();
             values.insert("site", &SiteView::new(site));
-            values.insert("as_at", &DateView::from(site.config.as_at));
+            values.insert("t", &site.config.strings);
+            values.insert("as_at", &site.config.strings.date(site.config.as_at));
             values.insert(
                 "last_updated",
-                &figures::last_updated(site).map(DateView::from),
+                &figures::last_updated(site).map(|d| site.config.strings.date(d)),
             );
             values
         });
@@ -452,15 +452,20 @@ fn nav_items(site: &Site) -> Vec<NavItem> {
         section: section.to_string(),
         current: None,
     };
-    let mut items = vec![item("Home", String::new(), "home")];
+    let s = &site.config.strings;
+    let mut items = vec![item(s.get("home"), String::new(), "home")];
     match site.plans.as_slice() {
-        [one] => items.push(item("Action plan", plan_url(one), "plans")),
+        [one] => items.push(item(s.get("action_plan"), plan_url(one), "plans")),
         [] => {}
-        _ => items.push(item("Action plans", "plans/".into(), "plans")),
+        _ => items.push(item(s.get("action_plans"), "plans/".into(), "plans")),
     }
-    items.push(item("Inspections", "inspections/".into(), "inspections"));
-    items.push(item("Reports", "reports/".into(), "reports"));
-    items.push(item("Search", "search/".into(), "search"));
+    items.push(item(
+        s.get("nav_inspections"),
+        "inspections/".into(),
+        "inspections",
+    ));
+    items.push(item(s.get("nav_reports"), "reports/".into(), "reports"));
+    items.push(item(s.get("search"), "search/".into(), "search"));
     items.extend(
         nav_pages(&site.pages)
             .into_iter()
@@ -515,10 +520,10 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
         Job::Home => ("home.html", home(site)),
         Job::Plans => {
             let mut ctx = base(
-                "Action plans",
-                Some("Every improvement plan and where it stands."),
+                site.config.strings.get("action_plans"),
+                Some(site.config.strings.get("plans_description")),
                 "plans",
-                crumbs(&[]),
+                crumbs(&site.config.strings, &[]),
             );
             ctx.insert("plans", &current_plans(site));
             ctx.insert("earlier_plans", &earlier_plans(site));
@@ -527,22 +532,22 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
         Job::Plan(plan) => ("plan.html", plan_page(site, plan)),
         Job::Pack(plan) => ("committee_pack.html", pack::pack_page(site, plan)),
         Job::Area(plan, area) => ("area.html", area_page(site, plan, area)),
-        Job::Action(plan, area, action) => ("action.html", action_page(plan, area, action)),
+        Job::Action(plan, area, action) => ("action.html", action_page(site, plan, area, action)),
         Job::Inspections => ("inspections.html", inspections_page(site)),
         Job::Inspection(i) => ("inspection.html", inspection_page(site, i)),
         Job::Reports => {
             let mut ctx = base(
-                "Progress reports",
-                Some("Reports on the improvement journey, newest first."),
+                site.config.strings.get("progress_reports"),
+                Some(site.config.strings.get("reports_description")),
                 "reports",
-                crumbs(&[]),
+                crumbs(&site.config.strings, &[]),
             );
             ctx.insert(
                 "reports",
                 &site
                     .reports
                     .iter()
-                    .map(report_list_item)
+                    .map(|r| report_list_item(&site.config.strings, r))
                     .collect::<Vec<_>>(),
             );
             ("reports.html", ctx)
@@ -552,9 +557,15 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
                 &r.title,
                 r.summary.as_deref(),
                 "reports",
-                crumbs(&[("Progress reports", "reports/".into())]),
+                crumbs(
+                    &site.config.strings,
+                    &[(
+                        site.config.strings.get("progress_reports"),
+                        "reports/".into(),
+                    )],
+                ),
             );
-            ctx.insert("report", &report_view(r));
+            ctx.insert("report", &report_view(&site.config.strings, r));
             ("report.html", ctx)
         }
         Job::Page(p) => {
@@ -562,7 +573,7 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
                 &p.title,
                 p.summary.as_deref(),
                 &page_section(p),
-                crumbs(&[]),
+                crumbs(&site.config.strings, &[]),
             );
             ctx.insert("body", &p.body);
             ("page.html", ctx)
@@ -570,7 +581,15 @@ fn page(site: &Site, job: &Job<'_>) -> (&'static str, Context) {
         Job::Accessibility => ("accessibility.html", accessibility_page(site)),
         Job::Search => ("search.html", search_page(site)),
         Job::Data => ("data.html", data_page(site)),
-        Job::NotFound => ("404.html", base("Page not found", None, "none", Vec::new())),
+        Job::NotFound => (
+            "404.html",
+            base(
+                site.config.strings.get("page_not_found"),
+                None,
+                "none",
+                Vec::new(),
+            ),
+        ),
     }
 }
 
@@ -609,14 +628,19 @@ fn home(site: &Site) -> Context {
             .reports
             .iter()
             .take(3)
-            .map(report_view)
+            .map(|r| report_view(&site.config.strings, r))
             .collect::<Vec<_>>(),
     );
     ctx
 }
 
 fn plan_page(site: &Site, plan: &Plan) -> Context {
-    let mut ctx = base(&plan.title, plan.summary.as_deref(), "plans", crumbs(&[]));
+    let mut ctx = base(
+        &plan.title,
+        plan.summary.as_deref(),
+        "plans",
+        crumbs(&site.config.strings, &[]),
+    );
     ctx.insert("plan", &plan_summary(site, plan));
     ctx.insert("superseded_by", &superseded_by(site, plan));
     ctx.insert("introduction", &plan.introduction);
@@ -629,36 +653,43 @@ fn plan_page(site: &Site, plan: &Plan) -> Context {
         &plan
             .areas
             .iter()
-            .map(|a| area_summary(plan, a))
+            .map(|a| area_summary(&site.config.strings, plan, a))
             .collect::<Vec<_>>(),
     );
-    insert_exceptions(&mut ctx, plan);
+    insert_exceptions(&mut ctx, &site.config.strings, plan);
     ctx.insert(
         "due_passed_unrecorded",
-        &action_views(plan, figures::due_passed_unrecorded_actions(plan)),
+        &action_views(
+            &site.config.strings,
+            plan,
+            figures::due_passed_unrecorded_actions(plan),
+        ),
     );
     ctx.insert(
         "at_risk",
-        &action_views(plan, figures::at_risk_actions(plan)),
+        &action_views(&site.config.strings, plan, figures::at_risk_actions(plan)),
     );
     let responds_to = plan
         .responds_to
         .as_ref()
         .and_then(|id| site.inspections.iter().find(|i| &i.id == id));
     ctx.insert("responds_to", &responds_to.map(|i| event_view(site, i)));
-    publishing::add_progress_over_time(&mut ctx, plan);
+    publishing::add_progress_over_time(&mut ctx, &site.config.strings, plan);
     ctx.insert("data", &publishing::data_links(plan));
     ctx.insert("committee_pack", &committee_pack_url(plan));
     ctx
 }
 
 fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
-    let title = format!("Priority area {}: {}", area.number, area.title);
+    let title = site.config.strings.say(
+        "priority_area_title",
+        &[("number", &area.number.to_string()), ("title", &area.title)],
+    );
     let mut ctx = base(
         &title,
         area.summary.as_deref(),
         "plans",
-        crumbs(&[(&plan.title, plan_url(plan))]),
+        crumbs(&site.config.strings, &[(&plan.title, plan_url(plan))]),
     );
     ctx.insert(
         "plan",
@@ -667,9 +698,9 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
             url: plan_url(plan),
         },
     );
-    ctx.insert("plan_as_at", &DateView::from(plan.as_at));
+    ctx.insert("plan_as_at", &site.config.strings.date(plan.as_at));
     ctx.insert("behind", &behind_view(site, plan));
-    ctx.insert("area", &area_summary(plan, area));
+    ctx.insert("area", &area_summary(&site.config.strings, plan, area));
     ctx.insert("editorial_note", &area.editorial_note);
     ctx.insert("status_key", &status_key(plan));
     #[derive(Serialize)]
@@ -685,7 +716,7 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
             actions: o
                 .actions
                 .iter()
-                .map(|a| action_view(plan, area, a))
+                .map(|a| action_view(&site.config.strings, plan, area, a))
                 .collect(),
         })
         .collect();
@@ -694,18 +725,25 @@ fn area_page(site: &Site, plan: &Plan, area: &PriorityArea) -> Context {
     ctx
 }
 
-fn action_page(plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
-    let title = format!("Action {}", action.id);
-    let area_title = format!("Priority area {}", area.number);
+fn action_page(site: &Site, plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
+    let s = &site.config.strings;
+    let title = s.say("action_id", &[("id", &action.id)]);
+    let area_title = s.say(
+        "priority_area_number",
+        &[("number", &area.number.to_string())],
+    );
     let description = publishing::action_description(action);
     let mut ctx = base(
         &title,
         Some(&description),
         "plans",
-        crumbs(&[
-            (&plan.title, plan_url(plan)),
-            (&area_title, area_url(plan, area)),
-        ]),
+        crumbs(
+            &site.config.strings,
+            &[
+                (&plan.title, plan_url(plan)),
+                (&area_title, area_url(plan, area)),
+            ],
+        ),
     );
     ctx.insert(
         "plan",
@@ -714,17 +752,20 @@ fn action_page(plan: &Plan, area: &PriorityArea, action: &Action) -> Context {
             url: plan_url(plan),
         },
     );
-    ctx.insert("plan_as_at", &DateView::from(plan.as_at));
-    ctx.insert("action", &action_view(plan, area, action));
+    ctx.insert("plan_as_at", &site.config.strings.date(plan.as_at));
+    ctx.insert(
+        "action",
+        &action_view(&site.config.strings, plan, area, action),
+    );
     ctx
 }
 
 fn inspections_page(site: &Site) -> Context {
     let mut ctx = base(
-        "Inspections and visits",
-        Some("A timeline of inspections and visits."),
+        site.config.strings.get("inspections_and_visits"),
+        Some(site.config.strings.get("inspections_description")),
         "inspections",
-        crumbs(&[]),
+        crumbs(&site.config.strings, &[]),
     );
     let (entries, milestones_after) = timeline(site);
     // `events`, one per file, stays for sites whose own template lists them.
@@ -742,7 +783,13 @@ fn inspection_page(site: &Site, i: &Inspection) -> Context {
         &i.title,
         i.summary.as_deref(),
         "inspections",
-        crumbs(&[("Inspections and visits", "inspections/".into())]),
+        crumbs(
+            &site.config.strings,
+            &[(
+                site.config.strings.get("inspections_and_visits"),
+                "inspections/".into(),
+            )],
+        ),
     );
     ctx.insert("event", &event_view(site, i));
     let (body, contents) = sections(&i.body);
@@ -771,10 +818,10 @@ fn inspection_page(site: &Site, i: &Inspection) -> Context {
 
 fn accessibility_page(site: &Site) -> Context {
     let mut ctx = base(
-        "Accessibility statement",
-        Some("How accessible this website is, and how to report a problem."),
+        site.config.strings.get("accessibility_statement"),
+        Some(site.config.strings.get("accessibility_description")),
         "page",
-        crumbs(&[]),
+        crumbs(&site.config.strings, &[]),
     );
     let a = &site.config.accessibility;
     ctx.insert(
@@ -786,9 +833,9 @@ fn accessibility_page(site: &Site) -> Context {
     ctx.insert("contact_phone", &a.contact_phone);
     ctx.insert("compliance", &a.compliance);
     ctx.insert("non_compliance", &a.non_compliance);
-    ctx.insert("prepared", &a.prepared.map(DateView::from));
-    ctx.insert("reviewed", &a.reviewed.map(DateView::from));
-    ctx.insert("tested", &a.tested.map(DateView::from));
+    ctx.insert("prepared", &a.prepared.map(|d| site.config.strings.date(d)));
+    ctx.insert("reviewed", &a.reviewed.map(|d| site.config.strings.date(d)));
+    ctx.insert("tested", &a.tested.map(|d| site.config.strings.date(d)));
     ctx.insert("tested_by", &a.tested_by);
     let extra = site
         .pages

@@ -12,107 +12,65 @@ use crate::plain_text;
 /// A field of a data file and what it holds, for the page that describes the files.
 pub struct Field {
     pub name: &'static str,
-    pub meaning: &'static str,
 }
 
-const fn field(name: &'static str, meaning: &'static str) -> Field {
-    Field { name, meaning }
+/// What a field holds is said in the site's strings, `field_<group>_<name>`.
+const fn field(name: &'static str) -> Field {
+    Field { name }
 }
 
 /// The columns of the actions CSV, in order; the JSON has the same fields plus `history`.
 pub const ACTION_FIELDS: &[Field] = &[
-    field("plan", "The plan's short name, as in its web address."),
-    field(
-        "as_at",
-        "The date the plan's progress was reported at (YYYY-MM-DD).",
-    ),
-    field(
-        "area_number",
-        "The number of the priority area the action belongs to.",
-    ),
-    field("area_title", "The title of that priority area."),
-    field(
-        "outcome",
-        "The outcome the action serves.",
-    ),
-    field("id", "The action's reference in the plan, such as 1.1."),
-    field("action", "What will be done."),
-    field(
-        "responsible",
-        "Who is responsible, as written in the plan. Empty when not recorded.",
-    ),
-    field(
-        "due_date",
-        "The date the action is due (YYYY-MM-DD). Empty when the plan gives no single date.",
-    ),
-    field(
-        "due_as_written",
-        "The due date in the plan's own words, when it gave words rather than a date.",
-    ),
-    field(
-        "status",
-        "The status key, from the plan's status key. Empty when no status is recorded.",
-    ),
-    field("status_label", "The status as readers see it."),
-    field(
-        "source_status",
-        "The status exactly as the source document wrote it, such as Green.",
-    ),
-    field(
-        "complete",
-        "true when the status counts as complete, otherwise false.",
-    ),
-    field(
-        "overdue",
-        "true when the due date had passed at the as-at date and the action was not complete.",
-    ),
-    field(
-        "at_risk",
-        "true when the status is one the plan's key marks as at risk (behind but expected to complete).",
-    ),
-    field(
-        "revised_due",
-        "The latest revised due date (YYYY-MM-DD), from the delay or the dated updates; it replaces due_date.",
-    ),
-    field("delay_reason", "Why the action is delayed."),
-    field("delay_mitigation", "What is being done about the delay."),
-    field("progress", "Progress so far, as plain text."),
-    field("impact", "The impact so far, as plain text."),
-    field(
-        "last_update",
-        "The date of the action's latest dated status update (YYYY-MM-DD).",
-    ),
-    field("url", "The action's page on this website."),
+    field("plan"),
+    field("as_at"),
+    field("area_number"),
+    field("area_title"),
+    field("outcome"),
+    field("id"),
+    field("action"),
+    field("responsible"),
+    field("due_date"),
+    field("due_as_written"),
+    field("status"),
+    field("status_label"),
+    field("source_status"),
+    field("complete"),
+    field("overdue"),
+    field("at_risk"),
+    field("revised_due"),
+    field("delay_reason"),
+    field("delay_mitigation"),
+    field("progress"),
+    field("impact"),
+    field("last_update"),
+    field("url"),
 ];
 
 /// Fields only the JSON has: the dated updates do not fit in one CSV row.
-pub const ACTION_JSON_FIELDS: &[Field] = &[field(
-    "history",
-    "The dated status updates, oldest first: each has date, status, status_label, revised_due and note.",
-)];
+pub const ACTION_JSON_FIELDS: &[Field] = &[field("history")];
 
 pub const INSPECTION_FIELDS: &[Field] = &[
-    field("id", "The inspection's short name, as in its web address."),
-    field("title", "Its title."),
-    field("kind", "The kind's key: inspection, focused-visit, monitoring-visit, or one of the kinds this site declares (listed under kinds)."),
-    field("kind_label", "The kind as readers see it, such as Monitoring visit."),
-    field("planned", "true for one that is expected but has not happened."),
-    field("other_body", "The other body inspected, when it is not this site's own (a comparator or a partner); null otherwise."),
-    field("framework", "The inspection framework."),
-    field("scale", "The key of the grading scale its grades are on (listed under scales); null for the site's main scale."),
-    field("number", "For visits: which visit this was."),
-    field("start", "When it started (YYYY-MM-DD, or YYYY-MM or YYYY where only that is known)."),
-    field("end", "When it ended, in the same form."),
-    field("between", "When the exact dates are not known: the earliest and latest it could have been."),
-    field("expected", "For a planned one: when it is expected, in words."),
-    field("published", "When the report or letter was published (YYYY-MM-DD)."),
-    field("inspectors", "The inspectors' names."),
-    field("overall_grade", "The overall grade's key; null when not graded."),
-    field("overall_grade_label", "The overall grade as readers see it."),
-    field("overall_qualifier", "Words qualifying the overall grade."),
-    field("judgements", "Each judgement: domain, within (the domain it is part of), grade, grade_label and note. A null grade means the source does not give it."),
-    field("summary", "One or two sentences about it."),
-    field("url", "Its page on this website."),
+    field("id"),
+    field("title"),
+    field("kind"),
+    field("kind_label"),
+    field("planned"),
+    field("other_body"),
+    field("framework"),
+    field("scale"),
+    field("number"),
+    field("start"),
+    field("end"),
+    field("between"),
+    field("expected"),
+    field("published"),
+    field("inspectors"),
+    field("overall_grade"),
+    field("overall_grade_label"),
+    field("overall_qualifier"),
+    field("judgements"),
+    field("summary"),
+    field("url"),
 ];
 
 /// Where the data files are published, below the site root.
@@ -126,19 +84,13 @@ pub fn actions_json_path(plan: &Plan) -> String {
 
 /// Milestones, in the inspections file beside the inspections.
 pub const MILESTONE_FIELDS: &[Field] = &[
-    field(
-        "date",
-        "When it happened (YYYY-MM-DD, or YYYY-MM or YYYY where only that is known).",
-    ),
-    field(
-        "kind",
-        "What sort of event it is, in the site's words, such as Statutory direction.",
-    ),
-    field("title", "What happened."),
-    field("summary", "One or two sentences about it."),
-    field("source", "The document that records it."),
-    field("source_url", "That document's web address."),
-    field("url", "Its place on this website's timeline."),
+    field("date"),
+    field("kind"),
+    field("title"),
+    field("summary"),
+    field("source"),
+    field("source_url"),
+    field("url"),
 ];
 
 pub const INSPECTIONS_JSON_PATH: &str = "data/inspections.json";

@@ -11,6 +11,7 @@ use super::views::{
 use crate::model::addresses::plan_url;
 use crate::model::{Action, Plan, PriorityArea, Site};
 use crate::plain_text::{first_lines, shorten};
+use crate::strings::Strings;
 
 /// How much of an action's latest progress the pack prints: a line or two of a row.
 const PROGRESS_CHARS: usize = 160;
@@ -29,25 +30,26 @@ struct PackRow<'a> {
     progress: Option<String>,
 }
 
-fn row<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> PackRow<'a> {
+fn row<'a>(s: &Strings, plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> PackRow<'a> {
     let text = first_lines(&a.progress, PROGRESS_CHARS).replace('\n', " ");
     PackRow {
-        action: action_view(plan, area, a),
+        action: action_view(s, plan, area, a),
         progress: (!text.is_empty()).then(|| shorten(&text, PROGRESS_CHARS)),
     }
 }
 
 pub(super) fn pack_page(site: &Site, plan: &Plan) -> Context {
-    let title = format!("Committee pack: {}", plan.title);
-    let description = format!(
-        "{} printed whole: every action, the delayed and overdue actions, and the status key.",
-        plan.title
-    );
+    let s = &site.config.strings;
+    let title = s.say("committee_pack_title", &[("plan", &plan.title)]);
+    let description = s.say("pack_description", &[("plan", &plan.title)]);
     let mut ctx = base(
         &title,
         Some(&description),
         "plans",
-        crumbs(&[(plan.title.as_str(), plan_url(plan))]),
+        crumbs(
+            &site.config.strings,
+            &[(plan.title.as_str(), plan_url(plan))],
+        ),
     );
     ctx.insert("organisation", &site.config.organisation);
     ctx.insert("plan", &plan_summary(site, plan));
@@ -58,10 +60,10 @@ pub(super) fn pack_page(site: &Site, plan: &Plan) -> Context {
         .map(|area| PackArea {
             number: area.number,
             title: &area.title,
-            rows: area.actions().map(|a| row(plan, area, a)).collect(),
+            rows: area.actions().map(|a| row(s, plan, area, a)).collect(),
         })
         .collect();
     ctx.insert("areas", &areas);
-    insert_exceptions(&mut ctx, plan);
+    insert_exceptions(&mut ctx, s, plan);
     ctx
 }

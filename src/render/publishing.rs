@@ -12,14 +12,15 @@ use crate::history;
 use crate::model::addresses::plan_url;
 use crate::model::{Action, Plan, Site};
 use crate::plain_text::{one_line, shorten};
+use crate::strings::Strings;
 
 /// The plan page's chart, its table and the changes since the previous report.
-pub(super) fn add_progress_over_time(ctx: &mut Context, plan: &Plan) {
+pub(super) fn add_progress_over_time(ctx: &mut Context, s: &Strings, plan: &Plan) {
     let snapshots = history::progress_over_time(plan);
-    ctx.insert("over_time", &chart(plan, &snapshots, plan.as_at));
+    ctx.insert("over_time", &chart(s, plan, &snapshots, plan.as_at));
     ctx.insert(
         "changes",
-        &history::changes_since_previous(plan).map(|c| changes_view(plan, &c)),
+        &history::changes_since_previous(plan).map(|c| changes_view(s, plan, &c)),
     );
 }
 
@@ -46,14 +47,15 @@ pub(super) fn action_description(action: &Action) -> String {
 #[derive(Serialize)]
 struct FieldView {
     name: &'static str,
-    meaning: &'static str,
+    meaning: String,
 }
 
-fn fields(list: &[Field]) -> Vec<FieldView> {
+/// `group` names the file's part in the strings' keys: `field_action_plan`.
+fn fields(s: &Strings, group: &str, list: &[Field]) -> Vec<FieldView> {
     list.iter()
         .map(|f| FieldView {
             name: f.name,
-            meaning: f.meaning,
+            meaning: s.get(&format!("field_{group}_{}", f.name)).to_string(),
         })
         .collect()
 }
@@ -68,10 +70,10 @@ struct PlanData<'a> {
 
 pub(super) fn data_page(site: &Site) -> Context {
     let mut ctx = base(
-        "Open data",
-        Some("The action plans, inspections and judgements as CSV and JSON files, and what each field means."),
+        site.config.strings.get("open_data"),
+        Some(site.config.strings.get("data_description")),
         "data",
-        crumbs(&[]),
+        crumbs(&site.config.strings, &[]),
     );
     let plans: Vec<PlanData<'_>> = site
         .plans
@@ -79,26 +81,39 @@ pub(super) fn data_page(site: &Site) -> Context {
         .map(|p| PlanData {
             title: &p.title,
             url: plan_url(p),
-            as_at: p.as_at.into(),
+            as_at: site.config.strings.date(p.as_at),
             files: data_links(p),
         })
         .collect();
     ctx.insert("plans", &plans);
     ctx.insert("inspections_json", open_data::INSPECTIONS_JSON_PATH);
-    ctx.insert("action_fields", &fields(open_data::ACTION_FIELDS));
-    ctx.insert("action_json_fields", &fields(open_data::ACTION_JSON_FIELDS));
-    ctx.insert("inspection_fields", &fields(open_data::INSPECTION_FIELDS));
-    ctx.insert("milestone_fields", &fields(open_data::MILESTONE_FIELDS));
+    let s = &site.config.strings;
+    ctx.insert(
+        "action_fields",
+        &fields(s, "action", open_data::ACTION_FIELDS),
+    );
+    ctx.insert(
+        "action_json_fields",
+        &fields(s, "action_json", open_data::ACTION_JSON_FIELDS),
+    );
+    ctx.insert(
+        "inspection_fields",
+        &fields(s, "inspection", open_data::INSPECTION_FIELDS),
+    );
+    ctx.insert(
+        "milestone_fields",
+        &fields(s, "milestone", open_data::MILESTONE_FIELDS),
+    );
     ctx.insert("feed", super::feeds::FEED_PATH);
     ctx
 }
 
 pub(super) fn search_page(site: &Site) -> Context {
     let mut ctx = base(
-        "Search",
-        Some("Search the actions, priority areas, inspections, visits and reports."),
+        site.config.strings.get("search"),
+        Some(site.config.strings.get("search_description")),
         "search",
-        crumbs(&[]),
+        crumbs(&site.config.strings, &[]),
     );
     let plans: Vec<PageLink<'_>> = site
         .plans

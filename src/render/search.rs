@@ -29,13 +29,13 @@ pub struct Index {
 /// The kinds of entry: the site's kinds of inspection and visit between the plans' and
 /// the writing's, so a declared kind is labelled as the site labels it.
 fn kinds(site: &Site) -> Vec<String> {
-    let before = ["Action", "Priority area", "Action plan"];
-    let after = ["Progress report", "Page"];
-    before
-        .into_iter()
-        .map(String::from)
+    let s = &site.config.strings;
+    let before = ["action", "priority_area", "action_plan"];
+    let after = ["progress_report", "page"];
+    let words = |keys: [&'static str; 3]| keys.into_iter().map(|k| s.get(k).to_string());
+    words(before)
         .chain(site.config.kinds.iter().map(|k| k.label.clone()))
-        .chain(after.into_iter().map(String::from))
+        .chain(after.into_iter().map(|k| s.get(k).to_string()))
         .collect()
 }
 
@@ -75,6 +75,7 @@ fn opening(h: &Html) -> String {
 
 pub fn index(site: &Site, links: Links) -> Index {
     let kinds = kinds(site);
+    let s = &site.config.strings;
     let mut pages = Vec::new();
     let mut add = |title: String, url: String, k: &str, body: String| {
         let url = match links {
@@ -88,7 +89,7 @@ pub fn index(site: &Site, links: Links) -> Index {
         add(
             plan.title.clone(),
             plan_url(plan),
-            "Action plan",
+            s.get("action_plan"),
             text(&[plan.summary.as_deref().unwrap_or(""), &intro]),
         );
         for area in &plan.areas {
@@ -96,17 +97,23 @@ pub fn index(site: &Site, links: Links) -> Index {
             let mut parts = vec![area.summary.as_deref().unwrap_or("")];
             parts.extend(outcomes.iter().map(String::as_str));
             add(
-                format!("Priority area {}: {}", area.number, area.title),
+                s.say(
+                    "priority_area_title",
+                    &[("number", &area.number.to_string()), ("title", &area.title)],
+                ),
                 area_url(plan, area),
-                "Priority area",
+                s.get("priority_area"),
                 text(&parts),
             );
             for a in area.actions() {
                 let what = html(&a.text);
                 add(
-                    format!("Action {}: {}", a.id, shorten(&what, 90)),
+                    s.say(
+                        "search_action_title",
+                        &[("id", &a.id), ("text", &shorten(&what, 90))],
+                    ),
                     action_url(plan, a),
-                    "Action",
+                    s.get("action"),
                     text(&[
                         &what,
                         a.responsible.as_deref().unwrap_or(""),
@@ -135,7 +142,7 @@ pub fn index(site: &Site, links: Links) -> Index {
         add(
             r.title.clone(),
             report_url(r),
-            "Progress report",
+            s.get("progress_report"),
             text(&[
                 r.summary.as_deref().unwrap_or(""),
                 r.meeting.as_deref().unwrap_or(""),
@@ -147,7 +154,7 @@ pub fn index(site: &Site, links: Links) -> Index {
         add(
             p.title.clone(),
             page_url(p),
-            "Page",
+            s.get("page"),
             text(&[p.summary.as_deref().unwrap_or(""), &opening(&p.body)]),
         );
     }

@@ -2,16 +2,17 @@
 //! Order of precedence: `<root>/templates` and `<root>/static`, then `<root>/themes/default`,
 //! then the default theme built into the binary (so waymark works from any folder).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 use walkdir::WalkDir;
 
 use super::views::{grade_class, status_class};
 use crate::diagnostics::Diagnostic;
+use crate::escape::escape;
 use crate::model::Site;
 
 macro_rules! embedded {
@@ -108,6 +109,7 @@ impl Theme {
         // Tera's own escaping also turns `/` into `&#x2F;`, which is safe but makes every
         // address unreadable in the page source; escaping the five markup characters suffices.
         tera.set_escape_fn(crate::escape::escape);
+        tera.register_function("say", Say);
         let sources = texts
             .iter()
             .map(|(n, (_, p))| (n.clone(), p.clone()))
@@ -194,6 +196,55 @@ impl Theme {
                 Ok((name.clone(), bytes))
             })
             .collect()
+    }
+}
+
+/// `say(s=t.key, name=value...)`: a string of the site's with each `{name}` filled in,
+/// all escaped. A date (`iso` and `text`) becomes a `<time>`; `name_href=url` makes
+/// `{name}` a link, and `name_i=true` or `name_code=true` marks it up. Templates keep presenting: the words come from the strings file.
+struct Say;
+
+impl tera::Function for Say {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text = args.get("s").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg("say() needs s=, the string to say (such as s=t.not_recorded)")
+        })?;
+        let filled = crate::strings::fill(&escape(text), |name| {
+            let mut html = value_html(args.get(name)?);
+            for tag in ["i", "code"] {
+                if args.get(&format!("{name}_{tag}")).and_then(Value::as_bool) == Some(true) {
+                    html = format!("<{tag}>{html}</{tag}>");
+                }
+            }
+            Some(
+                match args.get(&format!("{name}_href")).and_then(Value::as_str) {
+                    Some(href) => format!("<a href=\"{}\">{html}</a>", escape(href)),
+                    None => html,
+                },
+            )
+        });
+        Ok(Value::String(filled))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+fn value_html(value: &Value) -> String {
+    match value {
+        Value::String(s) => escape(s),
+        Value::Null => String::new(),
+        Value::Object(o) => match (
+            o.get("iso").and_then(Value::as_str),
+            o.get("text").and_then(Value::as_str),
+        ) {
+            (Some(iso), Some(text)) => {
+                format!("<time datetime=\"{}\">{}</time>", escape(iso), escape(text))
+            }
+            _ => String::new(),
+        },
+        other => escape(&other.to_string()),
     }
 }
 

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::dates::{DateView, Due, PartialDate};
 use crate::figures::{self, Progress};
+use crate::strings::Strings;
 use tera::Context;
 
 use crate::model::addresses::*;
@@ -141,7 +142,7 @@ pub struct ProgressView {
     pub none_recorded: bool,
 }
 
-pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
+pub fn progress_view(s: &Strings, plan: &Plan, p: &Progress<'_>) -> ProgressView {
     let mut x = 0.0;
     let mut segments = Vec::new();
     for c in p.by_status.iter().filter(|c| c.count > 0) {
@@ -154,13 +155,21 @@ pub fn progress_view(plan: &Plan, p: &Progress<'_>) -> ProgressView {
         });
         x += width;
     }
-    let noun = if p.total == 1 { "action" } else { "actions" };
     let none_recorded = p.total > 0 && p.not_recorded == p.total;
+    let one = if p.total == 1 { "_one" } else { "" };
+    let (total, complete) = (p.total.to_string(), p.complete.to_string());
     let sentence = match none_recorded {
-        true => format!("No status is recorded for any of its {} {noun}", p.total),
-        false => format!(
-            "{} of {} {noun} completed ({}%)",
-            p.complete, p.total, p.percent_complete
+        true => s.say(
+            &format!("progress_none_recorded{one}"),
+            &[("total", &total)],
+        ),
+        false => s.say(
+            &format!("progress_completed{one}"),
+            &[
+                ("complete", &complete),
+                ("total", &total),
+                ("percent", &p.percent_complete.to_string()),
+            ],
         ),
     };
     ProgressView {
@@ -202,16 +211,16 @@ pub struct DueView {
     pub as_written: bool,
 }
 
-fn due_view(due: &Due) -> DueView {
+fn due_view(s: &Strings, due: &Due) -> DueView {
     match due {
         Due::On(d) => DueView {
-            text: crate::dates::long(*d),
-            date: Some((*d).into()),
+            text: s.long(*d),
+            date: Some(s.date(*d)),
             as_written: false,
         },
         Due::Described { text, date } => DueView {
             text: text.clone(),
-            date: date.map(Into::into),
+            date: date.map(|d| s.date(d)),
             as_written: true,
         },
     }
@@ -271,35 +280,41 @@ pub struct ActionView<'a> {
 
 /// Views of a list of actions, such as the delayed or overdue ones.
 /// The exception report's lists, as the plan page and its committee pack both show them.
-pub fn insert_exceptions(ctx: &mut Context, plan: &Plan) {
+pub fn insert_exceptions(ctx: &mut Context, s: &Strings, plan: &Plan) {
     ctx.insert(
         "delayed",
-        &action_views(plan, figures::delayed_actions(plan)),
+        &action_views(s, plan, figures::delayed_actions(plan)),
     );
     ctx.insert(
         "overdue",
-        &action_views(plan, figures::overdue_actions(plan)),
+        &action_views(s, plan, figures::overdue_actions(plan)),
     );
 }
 
 pub fn action_views<'a>(
+    s: &Strings,
     plan: &'a Plan,
     list: Vec<(&'a PriorityArea, &'a Action)>,
 ) -> Vec<ActionView<'a>> {
     list.into_iter()
-        .map(|(area, a)| action_view(plan, area, a))
+        .map(|(area, a)| action_view(s, plan, area, a))
         .collect()
 }
 
-pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) -> ActionView<'a> {
+pub fn action_view<'a>(
+    s: &Strings,
+    plan: &'a Plan,
+    area: &'a PriorityArea,
+    a: &'a Action,
+) -> ActionView<'a> {
     ActionView {
         id: &a.id,
         url: action_url(plan, a),
         anchor: format!("action-{}", a.slug),
         text: &a.text,
         responsible: a.responsible.as_deref(),
-        due: a.due.as_ref().map(due_view),
-        revised_due: plan.revised_due(a).map(Into::into),
+        due: a.due.as_ref().map(|d| due_view(s, d)),
+        revised_due: plan.revised_due(a).map(|d| s.date(d)),
         status: status_tag(plan, a.status),
         source_status: a.source_status.as_deref(),
         progress: &a.progress,
@@ -308,20 +323,20 @@ pub fn action_view<'a>(plan: &'a Plan, area: &'a PriorityArea, a: &'a Action) ->
             reason: &d.reason,
             mitigation: &d.mitigation,
             responsible: d.responsible.as_deref(),
-            revised_due: d.revised_due.map(Into::into),
+            revised_due: d.revised_due.map(|d| s.date(d)),
         }),
         history: a
             .history
             .iter()
             .map(|u| UpdateView {
-                date: u.date.into(),
+                date: s.date(u.date),
                 status: status_tag(plan, u.status),
                 note: &u.note,
-                revised_due: u.revised_due.map(Into::into),
+                revised_due: u.revised_due.map(|d| s.date(d)),
                 progress: &u.progress,
                 impact: &u.impact,
                 responsible: u.responsible.as_deref(),
-                due: u.due.as_ref().map(due_view),
+                due: u.due.as_ref().map(|d| due_view(s, d)),
             })
             .collect(),
         overdue: plan.is_overdue(a),
@@ -343,12 +358,12 @@ pub struct AreaSummary<'a> {
     pub progress: ProgressView,
 }
 
-pub fn area_summary<'a>(plan: &'a Plan, area: &'a PriorityArea) -> AreaSummary<'a> {
+pub fn area_summary<'a>(s: &Strings, plan: &'a Plan, area: &'a PriorityArea) -> AreaSummary<'a> {
     AreaSummary {
         number: area.number,
         title: &area.title,
         url: area_url(plan, area),
-        progress: progress_view(plan, &figures::progress(plan, area.actions())),
+        progress: progress_view(s, plan, &figures::progress(plan, area.actions())),
     }
 }
 
@@ -391,10 +406,12 @@ pub fn behind_view(site: &Site, plan: &Plan) -> Option<BehindView> {
     }
     let latest = figures::latest_dated_event(site);
     let (months, event) = figures::figures_behind(plan, latest.as_ref())?;
+    let s = &site.config.strings;
+    let gap = if months == 1 { "one_month" } else { "months" };
     Some(BehindView {
-        gap: format!("{months} {}", if months == 1 { "month" } else { "months" }),
+        gap: s.say(gap, &[("n", &months.to_string())]),
         what: event.what,
-        date: event.date.into(),
+        date: s.date(event.date),
         url: event.inspection.map(inspection_url),
     })
 }
@@ -405,8 +422,9 @@ pub fn plan_summary<'a>(site: &'a Site, plan: &'a Plan) -> PlanSummary<'a> {
         title: &plan.title,
         url: plan_url(plan),
         summary: plan.summary.as_deref(),
-        as_at: plan.as_at.into(),
+        as_at: site.config.strings.date(plan.as_at),
         progress: progress_view(
+            &site.config.strings,
             plan,
             &figures::progress(plan, plan.actions().map(|(_, a)| a)),
         ),
@@ -440,7 +458,7 @@ pub fn earlier_plans(site: &Site) -> Vec<EarlierPlanView<'_>> {
         .map(|p| EarlierPlanView {
             title: &p.title,
             url: plan_url(p),
-            as_at: p.as_at.into(),
+            as_at: site.config.strings.date(p.as_at),
             superseded_by: superseded_by(site, p),
         })
         .collect()
@@ -530,10 +548,10 @@ pub struct MilestoneView<'a> {
     pub source_url: Option<&'a str>,
 }
 
-pub fn milestone_view(m: &Milestone) -> MilestoneView<'_> {
+pub fn milestone_view<'a>(s: &Strings, m: &'a Milestone) -> MilestoneView<'a> {
     MilestoneView {
         anchor: &m.anchor,
-        date: m.date.into(),
+        date: s.partial_date(&m.date),
         kind: m.kind.as_deref(),
         title: &m.title,
         summary: m.summary.as_deref(),
@@ -557,8 +575,8 @@ fn milestone_places(site: &Site) -> (Vec<Vec<MilestoneView<'_>>>, Vec<MilestoneV
                     .is_some_and(|d| d.first_day() > m.date.last_day())
         };
         match site.inspections.iter().position(later) {
-            Some(at) => before[at].push(milestone_view(m)),
-            None => after.push(milestone_view(m)),
+            Some(at) => before[at].push(milestone_view(&site.config.strings, m)),
+            None => after.push(milestone_view(&site.config.strings, m)),
         }
     }
     (before, after)
@@ -589,28 +607,28 @@ pub struct WhenView {
     pub between: bool,
 }
 
-fn when_view(when: &When) -> Option<WhenView> {
+pub fn when_view(s: &Strings, when: &When) -> Option<WhenView> {
     match when {
         When::Dates { start, end } => {
             let end = end.filter(|e| e != start);
             Some(WhenView {
-                start: (*start).into(),
-                start_text: range_start(start, end.as_ref()),
-                end: end.map(Into::into),
+                start: s.partial_date(start),
+                start_text: range_start(s, start, end.as_ref()),
+                end: end.map(|e| s.partial_date(&e)),
                 between: false,
             })
         }
         When::Between(from, to) => Some(WhenView {
-            start: (*from).into(),
-            start_text: from.to_string(),
-            end: Some((*to).into()),
+            start: s.partial_date(from),
+            start_text: s.partial(from),
+            end: Some(s.partial_date(to)),
             between: true,
         }),
         When::Unknown => None,
     }
 }
 
-fn range_start(start: &PartialDate, end: Option<&PartialDate>) -> String {
+fn range_start(strings: &Strings, start: &PartialDate, end: Option<&PartialDate>) -> String {
     use chrono::Datelike;
     match (start, end) {
         (PartialDate::Day(s), Some(PartialDate::Day(e)))
@@ -619,11 +637,9 @@ fn range_start(start: &PartialDate, end: Option<&PartialDate>) -> String {
             s.day().to_string()
         }
         (PartialDate::Day(s), Some(PartialDate::Day(e))) if s.year() == e.year() => {
-            let full = crate::dates::long(*s);
-            full.rsplit_once(' ')
-                .map_or(full.clone(), |(day_month, _)| day_month.to_string())
+            strings.day_month(*s)
         }
-        _ => start.to_string(),
+        _ => strings.partial(start),
     }
 }
 
@@ -639,7 +655,9 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
             .config
             .scales
             .get(i.scale)
-            .map_or("Overall judgement", |s| s.overall.as_str()),
+            .map_or(site.config.strings.get("overall_judgement"), |s| {
+                s.overall.as_str()
+            }),
         scale: site
             .config
             .scales
@@ -649,9 +667,9 @@ pub fn event_view<'a>(site: &'a Site, i: &'a Inspection) -> EventView<'a> {
         other_body: i.other_body.as_deref(),
         framework: i.framework.as_deref(),
         number: i.number,
-        when: when_view(&i.when),
+        when: when_view(&site.config.strings, &i.when),
         expected: i.expected.as_deref(),
-        published: i.published.map(Into::into),
+        published: i.published.map(|d| site.config.strings.date(d)),
         inspectors: &i.inspectors,
         overall: grade_tag(site, i.overall),
         overall_qualifier: i.overall_qualifier.as_deref(),
@@ -747,24 +765,37 @@ pub fn timeline(site: &Site) -> (Vec<TimelineEntry<'_>>, Vec<MilestoneView<'_>>)
             _ => TimelineEntry {
                 milestones_before,
                 event: None,
-                group: Some(event_group(&run)),
+                group: Some(event_group(&site.config.strings, &run)),
             },
         })
         .collect();
     (entries, after)
 }
 
-fn event_group<'a>(run: &[&'a Inspection]) -> EventGroup<'a> {
+fn event_group<'a>(s: &Strings, run: &[&'a Inspection]) -> EventGroup<'a> {
     let kind = &run[0].kind;
     let numbers: Vec<u32> = run.iter().filter_map(|i| i.number).collect();
     let in_a_row = numbers.len() == run.len() && numbers.windows(2).all(|w| w[1] == w[0] + 1);
     let title = match (in_a_row, numbers.first(), numbers.last()) {
-        (true, Some(first), Some(last)) => format!("{} {first} to {last}", kind.plural),
-        _ => format!("{} {}", run.len(), kind.plural.to_lowercase()),
+        (true, Some(first), Some(last)) => s.say(
+            "group_numbered",
+            &[
+                ("kinds", &kind.plural),
+                ("first", &first.to_string()),
+                ("last", &last.to_string()),
+            ],
+        ),
+        _ => s.say(
+            "group_count",
+            &[
+                ("n", &run.len().to_string()),
+                ("kinds", &kind.plural.to_lowercase()),
+            ],
+        ),
     };
     EventGroup {
         title,
-        when: when_view(&run[0].when),
+        when: when_view(s, &run[0].when),
         other_body: run[0].other_body.as_deref(),
         members: run
             .iter()
@@ -799,7 +830,10 @@ pub fn journey(site: &Site) -> Vec<JourneyStep<'_>> {
             title: &i.title,
             url: inspection_url(i),
             grade: grade_tag(site, i.overall),
-            when: i.when.sort_key().map(|d| d.to_month().into()),
+            when: i
+                .when
+                .sort_key()
+                .map(|d| site.config.strings.partial_date(&d.to_month())),
             planned: i.planned,
             expected: i.expected.as_deref(),
         })
@@ -907,7 +941,10 @@ pub struct CellView {
 }
 
 pub fn domain_table_view(site: &Site) -> DomainTableView<'_> {
-    let table = figures::domain_table(&site.inspections);
+    let table = figures::domain_table(
+        &site.inspections,
+        site.config.strings.get("overall_judgement"),
+    );
     DomainTableView {
         columns: table
             .inspections
@@ -917,7 +954,7 @@ pub fn domain_table_view(site: &Site) -> DomainTableView<'_> {
                 title: &i.title,
                 other_body: i.other_body.as_deref(),
                 url: inspection_url(i),
-                when: when_view(&i.when),
+                when: when_view(&site.config.strings, &i.when),
                 grades: table
                     .rows
                     .iter()
@@ -976,11 +1013,11 @@ pub struct ReportListItem<'a> {
     pub date_note: Option<&'a str>,
 }
 
-pub fn report_list_item(r: &Report) -> ReportListItem<'_> {
+pub fn report_list_item<'a>(s: &Strings, r: &'a Report) -> ReportListItem<'a> {
     ReportListItem {
         url: report_url(r),
         title: &r.title,
-        date: r.date.into(),
+        date: s.date(r.date),
         meeting: r.meeting.as_deref(),
         author: r.author.as_deref(),
         summary: r.summary.as_deref(),
@@ -990,9 +1027,9 @@ pub fn report_list_item(r: &Report) -> ReportListItem<'_> {
     }
 }
 
-pub fn report_view(r: &Report) -> ReportView<'_> {
+pub fn report_view<'a>(s: &Strings, r: &'a Report) -> ReportView<'a> {
     ReportView {
-        item: report_list_item(r),
+        item: report_list_item(s, r),
         editorial_note: &r.editorial_note,
         body: &r.body,
     }
@@ -1004,9 +1041,9 @@ pub struct PageLink<'a> {
     pub url: String,
 }
 
-pub fn crumbs(items: &[(&str, String)]) -> Vec<Crumb> {
+pub fn crumbs(s: &Strings, items: &[(&str, String)]) -> Vec<Crumb> {
     std::iter::once(Crumb {
-        title: "Home".into(),
+        title: s.get("home").into(),
         url: String::new(),
     })
     .chain(items.iter().map(|(t, u)| Crumb {

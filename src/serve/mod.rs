@@ -14,7 +14,7 @@ mod watch;
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -303,6 +303,8 @@ impl Builder {
         let mut hasher = DefaultHasher::new();
         hasher.write_u64(self.memo.fingerprint());
         hasher.write_u64(theme.fingerprint());
+        // Strings files are read beside the content, not through the memo.
+        site.config.strings.hash(&mut hasher);
         for (path, bytes) in &assets {
             hasher.write(path.as_bytes());
             hasher.write(bytes);

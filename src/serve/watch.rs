@@ -13,7 +13,7 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use super::{Builder, Shared};
 
 /// The folders whose files make the site.
-pub const WATCHED: [&str; 4] = ["content", "themes", "templates", "static"];
+pub const WATCHED: [&str; 5] = ["content", "themes", "templates", "static", "strings"];
 
 /// Editors save in several steps (write a temporary file, rename, touch); waiting this
 /// long after the last event rebuilds once per save, not once per step.
@@ -136,6 +136,7 @@ mod tests {
             Path::new("/site/content/plans/a/01-x.yaml")
         ));
         assert!(is_source(root, Path::new("/site/templates/base.html")));
+        assert!(is_source(root, Path::new("/site/strings/cy.yaml")));
         assert!(is_source(root, Path::new("/site/content")));
         assert!(!is_source(root, Path::new("/site/public/index.html")));
         assert!(!is_source(root, Path::new("/site/content/.01-x.yaml.swp")));

@@ -100,6 +100,8 @@ pub fn site_with_unreadable(
 ) -> (Option<Site>, Diagnostics) {
     let mut problems = Diagnostics::default();
     let mut failed = unreadable.to_vec();
+    let (strings_files, sources): (Vec<SourceFile>, Vec<SourceFile>) =
+        sources.into_iter().partition(is_strings_file);
     let parsed: Vec<Parsed> = sources
         .into_par_iter()
         .map(|file| {
@@ -119,7 +121,7 @@ pub fn site_with_unreadable(
         })
         .collect();
     crate::timings::mark("parse YAML");
-    let config = read_config(&parsed, &failed, today, &mut problems);
+    let config = read_config(&parsed, &failed, &strings_files, today, &mut problems);
     let routes = routes(&parsed, &failed, &mut problems);
     let addresses = match memo {
         Some(memo) => Addresses::keeping(&routes, &memo.markdown),
@@ -133,6 +135,13 @@ pub fn site_with_unreadable(
     let site = assemble(parsed, config, addresses, &plan_files, &mut problems);
     let site = (!problems.has_errors()).then_some(site);
     (site, problems.sorted())
+}
+
+/// A strings file, read from outside content/ beside the content files (see [`crate::strings`]).
+fn is_strings_file(file: &SourceFile) -> bool {
+    crate::strings::FOLDERS
+        .iter()
+        .any(|folder| file.path.parent() == Some(Path::new(folder)))
 }
 
 fn classify(path: &Path) -> Option<Kind> {
@@ -223,6 +232,7 @@ fn parse_yaml(
 fn read_config(
     parsed: &[Parsed],
     failed: &[PathBuf],
+    strings_files: &[SourceFile],
     today: NaiveDate,
     problems: &mut Diagnostics,
 ) -> Option<SiteConfig> {
@@ -240,7 +250,14 @@ fn read_config(
         return None;
     };
     let mut found = Vec::new();
-    let config = site::read(&site.doc, today, &mut found);
+    let language: Option<String> = site
+        .doc
+        .read(&YamlPath::root().key("language"), "the language")
+        .ok()
+        .flatten();
+    let language = language.unwrap_or_else(|| "en-GB".into());
+    let strings = crate::strings::for_language(&language, strings_files, &mut found);
+    let config = site::read(&site.doc, today, strings, &mut found);
     problems.extend(found);
     config
 }

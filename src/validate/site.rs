@@ -8,6 +8,7 @@ use super::fields::{background_colour, date_field, ColourText, RawDate, WholeDat
 use crate::diagnostics::Diagnostic;
 use crate::model::site::{base_path, Accessibility, Logo, SiteConfig};
 use crate::model::{Grade, InspectionKind, Scale};
+use crate::strings::Strings;
 use crate::yaml::{Document, YamlPath};
 
 /// The site's settings: content/site.yaml.
@@ -22,7 +23,8 @@ pub(crate) struct RawSite {
     description: Option<String>,
     /// The address the site will be published at: a full address such as https://www.example.gov.uk/improvement/ or only its path, such as /improvement/. Left empty, the site is published at the root of its address (/).
     base_url: Option<String>,
-    /// The language of the content, as a language tag (default en-GB).
+    /// The language of the content and of the words Waymark adds, as a language tag
+    /// (default en-GB). Another language needs its strings file, strings/<language>.yaml.
     language: Option<String>,
     /// The date the figures are reported at (year-month-day). An action is overdue when its due date is before it. Left empty, the day of the build is used.
     #[schemars(with = "Option<WholeDate>")]
@@ -130,7 +132,12 @@ struct RawAccessibility {
 /// Reads site.yaml. `today` stands in for `as_at` when the file does not give one.
 /// Warnings (a colour too weak for text on it) go to `found` beside the config; errors
 /// leave no config.
-pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Option<SiteConfig> {
+pub fn read(
+    doc: &Document,
+    today: NaiveDate,
+    strings: Strings,
+    found: &mut Vec<Diagnostic>,
+) -> Option<SiteConfig> {
     let root = YamlPath::root();
     let raw: RawSite = doc
         .read_parts(
@@ -159,8 +166,8 @@ pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Op
             "/".into()
         }
     };
-    let (scales, grades) = read_scales(doc, &raw, &mut problems);
-    let kinds = read_kinds(doc, &raw.kinds, &mut problems);
+    let (scales, grades) = read_scales(doc, &raw, &strings, &mut problems);
+    let kinds = read_kinds(doc, &raw.kinds, &strings, &mut problems);
     let branding = raw.branding.unwrap_or(RawBranding {
         colour: None,
         logo: None,
@@ -194,6 +201,7 @@ pub fn read(doc: &Document, today: NaiveDate, found: &mut Vec<Diagnostic>) -> Op
             scales,
             kinds,
             accessibility,
+            strings,
         });
     }
     None
@@ -230,18 +238,20 @@ fn checked_logo(
     })
 }
 
-const OVERALL_JUDGEMENT: &str = "Overall judgement";
-
 /// The default scale (`grades`, when given) first, then `scales`; every grade of every
 /// scale in one list, each knowing its scale.
 fn read_scales(
     doc: &Document,
     raw: &RawSite,
+    strings: &Strings,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<Scale>, Vec<Grade>) {
     let mut scales = Vec::new();
     let mut grades = Vec::new();
-    let overall = |o: &Option<String>| o.clone().unwrap_or_else(|| OVERALL_JUDGEMENT.into());
+    let overall = |o: &Option<String>| {
+        o.clone()
+            .unwrap_or_else(|| strings.get("overall_judgement").into())
+    };
     if !raw.grades.is_empty() || raw.scales.is_empty() {
         let path = YamlPath::root().key("grades");
         read_grades(doc, &path, &raw.grades, 0, &mut grades, problems);
@@ -321,9 +331,10 @@ fn read_grades(
 fn read_kinds(
     doc: &Document,
     raw: &[RawKind],
+    strings: &Strings,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<InspectionKind> {
-    let mut kinds = InspectionKind::built_in();
+    let mut kinds = InspectionKind::built_in(strings);
     let mut declared: Vec<&str> = Vec::new();
     for (i, k) in raw.iter().enumerate() {
         let key = k.key.trim();

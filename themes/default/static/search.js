@@ -13,8 +13,17 @@
   var list = document.getElementById('search-results');
   var index = window.waymarkSearchIndex;
   if (!form || !input || !status || !list) return;
+
+  // The words come from the page (the site's strings file), in the site's language.
+  function say(name, values) {
+    var text = form.getAttribute('data-say-' + name) || '';
+    return text.replace(/\{([a-z_]+)\}/g, function (whole, key) {
+      return values && key in values ? String(values[key]) : whole;
+    });
+  }
+
   if (!index || !index.pages) {
-    status.textContent = 'Search is not available: its index did not load. Use the lists above instead.';
+    status.textContent = say('unavailable');
     return;
   }
 
@@ -95,7 +104,7 @@
     list.textContent = '';
     if (result.terms.length === 0) {
       list.hidden = true;
-      status.textContent = query.trim() ? 'Type a word to search for.' : '';
+      status.textContent = query.trim() ? say('type-a-word') : '';
       return;
     }
     var shown = result.hits.slice(0, MAX_RESULTS);
@@ -122,13 +131,13 @@
     }
     list.hidden = shown.length === 0;
     var n = result.hits.length;
-    var q = '‘' + query.trim() + '’';
+    var q = query.trim();
     if (n === 0) {
-      status.textContent = 'No results for ' + q + '. Check the spelling, or try fewer or different words.';
+      status.textContent = say('none', { query: q });
     } else if (n > shown.length) {
-      status.textContent = n + ' results for ' + q + '. Showing the best ' + shown.length + '.';
+      status.textContent = say('many', { n: n, query: q, shown: shown.length });
     } else {
-      status.textContent = n + (n === 1 ? ' result' : ' results') + ' for ' + q + '.';
+      status.textContent = say(n === 1 ? 'one' : 'some', { n: n, query: q });
     }
   }
 

@@ -1,0 +1,210 @@
+//! A site in a test language (tests/fixtures/test-language/, `language: x-test`, with a
+//! strings file whose every value differs from English): no word of the built-in en-GB
+//! strings, nor an English month, is left on its pages, its feed or its search index.
+//! Also: one key changed in an English site, and `lang` following the site's language.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{build, copy_of, fixture, text_of, Built};
+use scraper::{Html, Selector};
+
+use waymark::Links;
+
+fn site() -> Built {
+    build(&fixture("test-language"), Links::Rooted)
+}
+
+/// The pieces of each en-GB string between its `{placeholders}` that have words in them.
+fn english_phrases() -> Vec<(String, String)> {
+    let strings: BTreeMap<String, String> =
+        waymark::yaml::from_str(waymark::strings::EN_GB).expect("en-GB.yaml reads");
+    let mut phrases = Vec::new();
+    for (key, text) in strings {
+        let between = text.split('{').enumerate().map(|(i, part)| match i {
+            0 => part,
+            _ => part.split_once('}').map_or(part, |(_, rest)| rest),
+        });
+        for piece in between {
+            let piece = piece.trim_matches(|c: char| !c.is_alphanumeric());
+            if piece.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                phrases.push((key.clone(), piece.to_string()));
+            }
+        }
+    }
+    phrases
+}
+
+/// Whether `phrase` stands in `text` as whole words.
+fn has_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// What a reader meets on a page: its text, and the attributes read aloud or shown.
+fn readable(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    // Field names in <code> are the data files' interface, not words to translate.
+    let mut out: Vec<String> = doc
+        .root_element()
+        .descendants()
+        .filter_map(|n| n.value().as_text().map(|t| (n, t)))
+        .filter(|(n, _)| {
+            !n.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "code" | "script" | "style" | "head"))
+            })
+        })
+        .map(|(_, t)| t.to_string())
+        .collect();
+    out.extend(doc.select(&Selector::parse("title").unwrap()).map(text_of));
+    let attrs = ["aria-label", "title", "alt", "placeholder", "data-label"];
+    for el in doc.select(&Selector::parse("*").unwrap()) {
+        let v = el.value();
+        for (name, value) in v.attrs() {
+            if attrs.contains(&name) || name.starts_with("data-say-") {
+                out.push(value.to_string());
+            }
+        }
+        if v.name() == "meta" && v.attr("name") == Some("description")
+            || v.attr("property")
+                .is_some_and(|p| p == "og:title" || p == "og:description")
+        {
+            out.push(v.attr("content").unwrap_or("").to_string());
+        }
+    }
+    out.join("\n")
+}
+
+fn html_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// The search index's kinds, titles and texts (its addresses are not words).
+fn search_words(out: &Path) -> String {
+    let script = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    let json = script
+        .trim()
+        .trim_start_matches("window.waymarkSearchIndex=")
+        .trim_end_matches(';');
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut words: Vec<String> = index["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    for page in index["pages"].as_array().unwrap() {
+        words.push(page[0].as_str().unwrap().to_string());
+        words.push(page[3].as_str().unwrap().to_string());
+    }
+    assert!(words.len() > 10, "{words:?}");
+    words.join("\n")
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+#[test]
+fn it_checks_clean() {
+    let out = common::waymark(&fixture("test-language"), &["check", "--strict"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
+}
+
+#[test]
+fn no_english_is_left_on_any_page_the_feed_or_the_search_index() {
+    let site = site();
+    let out = site.out();
+    let mut texts: Vec<(String, String)> = html_files(&out)
+        .into_iter()
+        .map(|p| {
+            let html = std::fs::read_to_string(&p).unwrap();
+            (p.display().to_string(), readable(&html))
+        })
+        .collect();
+    assert!(texts.len() >= 20, "only {} pages", texts.len());
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    texts.push(("feed.xml".into(), feed));
+    texts.push(("search-index.js".into(), search_words(&out)));
+    let phrases = english_phrases();
+    let mut left = Vec::new();
+    for (file, text) in &texts {
+        for (key, phrase) in &phrases {
+            if has_words(text, phrase) {
+                left.push(format!("{file}: `{key}`: {phrase:?}"));
+            }
+        }
+        for month in MONTHS {
+            if has_words(text, month) {
+                left.push(format!("{file}: the month {month}"));
+            }
+        }
+    }
+    assert!(left.is_empty(), "English left over:\n{}", left.join("\n"));
+    // The test language does reach the pages (and the dates in it).
+    let home = site.page("/");
+    assert!(home.text("h2#current-heading").starts_with('⟦'));
+    assert!(text_of(home.one("footer")).contains("⟦Ŝëƥŧëɱƀëŕ⟧ 2024"));
+}
+
+#[test]
+fn pages_say_their_language() {
+    let site = site();
+    let home = site.page("/");
+    let html = home.one("html");
+    assert_eq!(html.value().attr("lang"), Some("x-test"));
+    let search = site.page("/search/");
+    let form = search.one("form[data-search-form]");
+    assert_eq!(
+        form.value().attr("data-say-none"),
+        Some("⟦Ñö ŕëšüłŧš ƒöŕ ‘{query}’. Çĥëçķ ŧĥë šƥëłłïñğ, öŕ ŧŕÿ ƒëŵëŕ öŕ ðïƒƒëŕëñŧ ŵöŕðš.⟧")
+    );
+}
+
+#[test]
+fn one_key_changed_in_an_english_site_changes_that_word_only() {
+    let dir = copy_of("basic");
+    std::fs::create_dir_all(dir.path().join("strings")).unwrap();
+    std::fs::write(
+        dir.path().join("strings/en-GB.yaml"),
+        "not_recorded: Not known\nprogress_as_at: \"Figures at {date}.\"\n",
+    )
+    .unwrap();
+    let site = build(dir.path(), Links::Rooted);
+    let area = site.page("/plans/demo/01-front-door/");
+    let not_known = area.texts(".not-recorded");
+    assert!(not_known.iter().any(|t| t == "Not known"), "{not_known:?}");
+    assert!(
+        !not_known.iter().any(|t| t == "Not recorded"),
+        "{not_known:?}"
+    );
+    assert_eq!(area.text("p.as-at"), "Figures at 1 March 2023.");
+    // Words the file leaves alone stay English.
+    assert_eq!(area.text("h2#overview"), "Actions at a glance");
+    assert_eq!(area.one("html").value().attr("lang"), Some("en-GB"));
+}
