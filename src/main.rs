@@ -94,7 +94,7 @@ enum Command {
     New {
         /// What to create.
         kind: waymark::scaffold::Kind,
-        /// Its title, in quotes.
+        /// Its title, in quotes (for a language, its tag, such as cy).
         title: String,
         /// The plan a new priority area belongs to (its folder name in content/plans/).
         #[arg(long)]

@@ -25,6 +25,9 @@ pub enum Kind {
     Area,
     /// An intervention or other turning point: added to content/milestones.yaml.
     Milestone,
+    /// The site's wording in a language (its tag, such as cy, as the title): makes
+    /// strings/<language>.yaml with every key to translate, or adds the keys it lacks.
+    Language,
 }
 
 /// What to make. `plan` is needed for an area only.
@@ -42,6 +45,14 @@ pub struct NewFile<'a> {
 /// Writes the new file under `root` and returns its path relative to `root`. Refuses to
 /// replace a file that exists.
 pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
+    if request.date.is_some()
+        && matches!(
+            request.kind,
+            Kind::Page | Kind::Plan | Kind::Area | Kind::Language
+        )
+    {
+        bail!("--date is for a report, visit, inspection or milestone: a page, plan, area or language has no date of its own.");
+    }
     let title = request
         .title
         .split_whitespace()
@@ -50,9 +61,6 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
     let slug = slugify(&title);
     if slug.is_empty() {
         bail!("The title `{}` has no letters or digits, so it cannot make a file name. Give the new file a title in words.", request.title);
-    }
-    if request.date.is_some() && matches!(request.kind, Kind::Page | Kind::Plan | Kind::Area) {
-        bail!("--date is for a report, visit, inspection or milestone: a page, plan or area has no date of its own.");
     }
     let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     let day = iso(request.date.unwrap_or(request.today));
@@ -89,9 +97,82 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
         ),
         Kind::Area => area_file(root, request.plan, &slug, &quoted, FirstAction::Written)?,
         Kind::Milestone => return add_milestone(root, &title, request.date),
+        Kind::Language => return add_language(root, &title, request.today),
     };
     write_content(root, &rel, &text)?;
     Ok(PathBuf::from(rel))
+}
+
+/// A language's strings file: made with every key empty and its English in a note above;
+/// when it exists, the keys it lacks (added in a later Waymark) are put at its end.
+fn add_language(root: &Path, language: &str, today: NaiveDate) -> Result<PathBuf> {
+    if !is_language_tag(language) {
+        bail!("`{language}` is not a language tag. Give the short code the site's `language:` uses, such as `cy` for Welsh or `ga-IE` for Irish (Ireland).");
+    }
+    let rel = PathBuf::from(format!("{}/{language}.yaml", crate::strings::FOLDERS[0]));
+    let path = root.join(&rel);
+    let existing = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let text = format!(
+                "{}{}",
+                language_head(language),
+                crate::strings::to_translate(&Default::default())
+            );
+            write_content(root, &rel.to_string_lossy(), &text)?;
+            return Ok(rel);
+        }
+        Err(e) => return Err(e).with_context(|| format!("could not read {}", path.display())),
+    };
+    let have = top_level_keys(&existing);
+    let missing = crate::strings::to_translate(&have);
+    if missing.trim().is_empty() {
+        bail!("{} already has every key Waymark uses: nothing to add. `waymark check` lists any still left empty.", path.display());
+    }
+    let mut text = existing;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "\n# Added by `waymark new language` on {today}: words this version of Waymark adds.\n"
+    ));
+    text.push_str(&missing);
+    crate::plan_update::write_all(root, &[(rel.clone(), text)])?;
+    Ok(rel)
+}
+
+/// A language tag as sites use them: a two- or three-letter language, then optional
+/// `-` parts (region, script), letters and digits only.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The keys a strings file sets, read from its lines so that a file with a mistake in it
+/// still gets the keys it lacks.
+fn top_level_keys(text: &str) -> std::collections::BTreeSet<String> {
+    text.lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(key, _)| key.trim().trim_matches(['"', '\'']).to_string())
+        .collect()
+}
+
+fn language_head(language: &str) -> String {
+    format!(
+        "\
+# The words Waymark adds to this site, in {language}. Under each note, `en-GB:` gives the
+# British English: write the {language} text after the key's colon, on the same line, in
+# quotes if it contains a colon or starts with a curly bracket. Words in {{curly brackets}}
+# are filled in by Waymark: keep each one, where the sentence needs it. A key left empty
+# is shown in English, and `waymark check` lists the keys still to do.
+# Set `language: {language}` in content/site.yaml to publish the site in this language.
+
+"
+    )
 }
 
 const MILESTONES: &str = "content/milestones.yaml";

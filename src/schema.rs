@@ -15,7 +15,7 @@ pub use crate::validate::FileKind;
 pub const FOLDER: &str = "schemas";
 
 /// Every kind of content file, in the order `waymark schema` writes them.
-pub const KINDS: [FileKind; 7] = [
+pub const KINDS: [FileKind; 8] = [
     FileKind::Site,
     FileKind::Plan,
     FileKind::Area,
@@ -23,6 +23,7 @@ pub const KINDS: [FileKind; 7] = [
     FileKind::Milestones,
     FileKind::Report,
     FileKind::Page,
+    FileKind::Strings,
 ];
 
 /// The schema's file name in `schemas/`.
@@ -35,6 +36,7 @@ pub fn file_name(kind: FileKind) -> &'static str {
         FileKind::Milestones => "milestones.json",
         FileKind::Report => "report.json",
         FileKind::Page => "page.json",
+        FileKind::Strings => "strings.json",
     }
 }
 
@@ -49,6 +51,7 @@ fn title(kind: FileKind) -> &'static str {
         FileKind::Milestones => "Waymark milestones on the timeline (content/milestones.yaml)",
         FileKind::Report => "Waymark progress report (front matter of content/reports/*.md)",
         FileKind::Page => "Waymark page (front matter of content/pages/*.md)",
+        FileKind::Strings => "Waymark wording in one language (strings/<language>.yaml)",
     }
 }
 
@@ -71,6 +74,7 @@ pub fn schema(kind: FileKind) -> serde_json::Value {
         FileKind::Milestones => root::<raw::RawMilestones>(),
         FileKind::Report => root::<raw::RawReport>(),
         FileKind::Page => root::<raw::RawPage>(),
+        FileKind::Strings => crate::strings::schema(),
     };
     if let Some(object) = schema.as_object_mut() {
         object.insert("title".into(), title(kind).into());

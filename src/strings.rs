@@ -180,6 +180,59 @@ fn is_english(language: &str) -> bool {
     lower == "en" || lower.starts_with("en-")
 }
 
+/// Whether `path` (relative to the site root) is in one of the strings folders.
+pub fn is_strings_path(path: &Path) -> bool {
+    FOLDERS
+        .iter()
+        .any(|folder| path.parent() == Some(Path::new(folder)))
+}
+
+/// The editors' schema for a strings file: every key, with its English as the hint, and
+/// nothing else. Made from the built-in file, so a new key is in it at once.
+pub fn schema() -> serde_json::Value {
+    let keys: serde_json::Map<String, serde_json::Value> = built_in()
+        .0
+        .iter()
+        .map(|(key, english)| {
+            let hint = format!("In en-GB: {english}");
+            let rule = serde_json::json!({ "type": ["string", "null"], "description": hint });
+            (key.clone(), rule)
+        })
+        .collect();
+    serde_json::json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "description": "The words Waymark adds to a site, in one language: each key's text (empty until translated, so the English is shown).",
+        "type": "object",
+        "properties": keys,
+        "additionalProperties": false,
+    })
+}
+
+/// The lines `waymark new language` writes for every key not in `have`: the built-in
+/// file with each text moved into a note above its key, so that the key stays empty
+/// (shown in English) until translated. The built-in file's own opening note is left out.
+pub fn to_translate(have: &BTreeSet<String>) -> String {
+    let mut out = String::new();
+    let mut notes = String::new();
+    let body = EN_GB.split_once("\n\n").map_or(EN_GB, |(_, rest)| rest);
+    for line in body.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            notes.push_str(line);
+            notes.push('\n');
+            continue;
+        }
+        let Some((key, english)) = line.split_once(':') else {
+            continue;
+        };
+        if !have.contains(key) {
+            out.push_str(&notes);
+            out.push_str(&format!("# en-GB:{english}\n{key}:\n"));
+        }
+        notes.clear();
+    }
+    out
+}
+
 /// Reads the strings files a site has (from `FOLDERS`, each `<language>.yaml`), for
 /// [`for_language`]. Paths are relative to the site folder.
 pub fn read_files(root: &Path) -> Vec<SourceFile> {
@@ -264,6 +317,10 @@ fn apply(file: &SourceFile, strings: &mut Strings, found: &mut Vec<Diagnostic>) 
                 .help("Write the words after the colon on the same line, in quotes if they contain a colon: `not_recorded: \"Not recorded\"`."));
             continue;
         };
+        // Not translated yet (as `waymark new language` writes every key): English stays.
+        if text.trim().is_empty() {
+            continue;
+        }
         if let Some(problem) = placeholder_problem(key, english, &text) {
             found.push(doc.error_at(&at, problem.0).help(problem.1));
             continue;
@@ -346,7 +403,7 @@ fn missing_keys(language: &str, set: &BTreeSet<String>, file: Option<&Path>) -> 
     };
     Some(
         Diagnostic::warning(&file, format!("The site's language is {language}, but {} of the words Waymark adds have no {language} text here, so they will be shown in English: {shown}{more}.", missing.len()))
-            .help(format!("Add a line to {} for each key named, with its {language} text (the English text of every key is in themes/default/strings/en-GB.yaml in Waymark's source).", file.display())),
+            .help(format!("Fill in each key named in {}, with its {language} text. `waymark new language {language}` makes that file with every key and its English, or adds the keys it lacks.", file.display())),
     )
 }
 

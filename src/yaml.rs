@@ -273,13 +273,15 @@ impl Document {
         (!value.is_empty()).then_some(value)
     }
 
-    /// A flat file's `key: text` lines (a strings file): each key with its text, None for
-    /// a value that is not text. None when the file is not a list of fields.
+    /// A flat file's `key: text` lines (a strings file): each key with its text (empty for
+    /// a key with nothing after it), None for a value that is not text. None when the file
+    /// is not a list of fields.
     pub fn flat_texts(&self) -> Option<Vec<(String, Option<String>)>> {
         let map = self.value.as_mapping()?;
         let text = |v: &Value| match v {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
+            Value::Null => Some(String::new()),
             _ => None,
         };
         Some(

@@ -32,10 +32,11 @@ fn fields(root: &Path, rel: &Path) -> Option<serde_json::Value> {
     serde_yaml::from_str(&yaml).ok()
 }
 
-/// Every content file under `root`, relative to it, with its kind.
+/// Every content and strings file under `root`, relative to it, with its kind.
 fn content_files(root: &Path) -> Vec<(PathBuf, FileKind)> {
-    let mut files: Vec<(PathBuf, FileKind)> = walkdir::WalkDir::new(root.join("content"))
-        .into_iter()
+    let folders = ["content"].into_iter().chain(waymark::strings::FOLDERS);
+    let mut files: Vec<(PathBuf, FileKind)> = folders
+        .flat_map(|folder| walkdir::WalkDir::new(root.join(folder)))
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
@@ -71,6 +72,7 @@ fn clean_sites() -> (tempfile::TempDir, Vec<PathBuf>) {
         common::fixture("basic"),
         common::fixture("publishing"),
         common::fixture("second-body"),
+        common::fixture("test-language"),
         layered.path().to_path_buf(),
     ];
     (layered, sites)
@@ -113,7 +115,8 @@ fn every_file_waymark_check_accepts_passes_its_schema() {
 
 /// Broken fixtures whose mistake is in what the fields say, and the file the schema
 /// underlines. Every other file of these sites is correct and must pass.
-const CAUGHT: [(&str, &str); 8] = [
+const CAUGHT: [(&str, &str); 9] = [
+    ("strings-unknown-key", "strings/en-GB.yaml"),
     (
         "source-url-not-an-address",
         "content/inspections/2024-07-monitoring-visit-5.md",
@@ -149,10 +152,9 @@ const NOT_YAML: [&str; 4] = [
 /// other addresses, links, inspections, the kinds and grading scales site.yaml declares),
 /// on what a date means, on live blocks in the text, on the Markdown around the
 /// front matter, or on the file's bytes. `waymark check` finds them.
-const BEYOND_A_SCHEMA: [&str; 19] = [
-    // Strings files are outside content/ and have no schema.
+const BEYOND_A_SCHEMA: [&str; 18] = [
+    // Keys left out are shown in English, so a strings file need not have them all.
     "strings-missing-keys",
-    "strings-unknown-key",
     "status-not-in-key",
     "unknown-kind",
     "undeclared-kind",
@@ -333,10 +335,18 @@ fn files_made_by_init_and_new_lead_their_editor_to_their_schema() {
         };
         waymark::scaffold::create(&root, &request).unwrap();
     }
+    let language = waymark::scaffold::NewFile {
+        kind: Kind::Language,
+        title: "cy",
+        plan: None,
+        today: day,
+        date: None,
+    };
+    waymark::scaffold::create(&root, &language).unwrap();
     // Made by init and new: each kind of content file at least once.
     let kinds: std::collections::BTreeSet<FileKind> =
         content_files(&root).into_iter().map(|(_, k)| k).collect();
-    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
     assert_each_file_leads_to_its_schema(&root);
     let outcome = waymark::check(&BuildOptions::new(&root));
     assert!(

@@ -1117,7 +1117,7 @@ fn a_language_missing_strings_is_warned_of_with_the_keys() {
         0,
         &[
             "┌─ strings/cy.yaml",
-            "= help: Add a line to strings/cy.yaml for each key named, with its cy text (the English text of every key is in themes/default/strings/en-GB.yaml in Waymark's source).",
+            "= help: Fill in each key named in strings/cy.yaml, with its cy text. `waymark new language cy` makes that file with every key and its English, or adds the keys it lacks.",
             "0 errors, 1 warning, 1 note. The site can be built; the warnings are worth fixing.",
         ],
     );

@@ -208,3 +208,75 @@ fn one_key_changed_in_an_english_site_changes_that_word_only() {
     assert_eq!(area.text("h2#overview"), "Actions at a glance");
     assert_eq!(area.one("html").value().attr("lang"), Some("en-GB"));
 }
+
+/// The keys of the built-in strings, for counting what a language still lacks.
+fn key_count() -> usize {
+    let strings: BTreeMap<String, serde_yaml::Value> =
+        waymark::yaml::from_str(waymark::strings::EN_GB).expect("en-GB.yaml reads");
+    strings.len()
+}
+
+fn missing_count(stderr: &str) -> usize {
+    let after = stderr
+        .split_once("The site's language is cy, but ")
+        .unwrap_or_else(|| panic!("no missing-keys warning: {stderr}"))
+        .1;
+    after.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+/// `waymark new language cy` starts a translation: every key empty under its English,
+/// shown in English until filled in, each filled one reaching the pages; run again after
+/// keys are lost (or added to Waymark), it puts back only those.
+#[test]
+fn a_new_language_file_has_every_key_to_fill_in_and_fills_the_pages_as_it_grows() {
+    let dir = copy_of("basic");
+    let root = dir.path();
+    let made = common::waymark(root, &["new", "language", "cy"]);
+    assert!(made.status.success(), "{made:?}");
+    let path = root.join("strings/cy.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# yaml-language-server: $schema=../schemas/strings.json\n"));
+    assert!(
+        text.contains("# en-GB: Not recorded\nnot_recorded:\n"),
+        "{text}"
+    );
+    let value: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let schema = waymark::schema::schema(waymark::schema::FileKind::Strings);
+    assert!(jsonschema::draft7::new(&schema).unwrap().is_valid(&value));
+
+    let site_yaml = root.join("content/site.yaml");
+    let settings = std::fs::read_to_string(&site_yaml).unwrap();
+    std::fs::write(&site_yaml, format!("language: cy\n{settings}")).unwrap();
+    let check = common::waymark(root, &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{stderr}");
+    assert_eq!(missing_count(&stderr), key_count(), "{stderr}");
+
+    let filled = text
+        .replace("\nnot_recorded:\n", "\nnot_recorded: Heb ei gofnodi\n")
+        .replace("\nmarch:\n", "\nmarch: Mawrth\n");
+    let without_home = filled.replace("# en-GB: Home\nhome:\n", "");
+    std::fs::write(&path, &without_home).unwrap();
+    let check = common::waymark(root, &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(missing_count(&stderr), key_count() - 2, "{stderr}");
+    let site = build(root, Links::Rooted);
+    let area = site.page("/plans/demo/01-front-door/");
+    assert_eq!(area.one("html").value().attr("lang"), Some("cy"));
+    let not_known = area.texts(".not-recorded");
+    assert!(
+        not_known.iter().any(|t| t == "Heb ei gofnodi"),
+        "{not_known:?}"
+    );
+    assert_eq!(area.text("p.as-at"), "Progress as at 1 Mawrth 2023.");
+
+    let again = common::waymark(root, &["new", "language", "cy"]);
+    assert!(again.status.success(), "{again:?}");
+    let grown = std::fs::read_to_string(&path).unwrap();
+    assert!(grown.starts_with(&without_home), "what was written stays");
+    assert!(grown.ends_with("# en-GB: Home\nhome:\n"), "{grown}");
+    assert_eq!(grown.matches("\nnot_recorded:").count(), 1);
+    let full = common::waymark(root, &["new", "language", "cy"]);
+    assert!(!full.status.success());
+    assert!(String::from_utf8_lossy(&full.stderr).contains("already has every key"));
+}

@@ -48,11 +48,16 @@ pub enum FileKind {
     Milestones,
     Report,
     Page,
+    /// A site's wording in one language (strings/<language>.yaml).
+    Strings,
 }
 
 impl FileKind {
     /// The kind of the content file at `path` (relative to the site root), if it is one.
     pub fn of(path: &Path) -> Option<FileKind> {
+        if crate::strings::is_strings_path(path) {
+            return Some(FileKind::Strings);
+        }
         Some(match classify(path)? {
             Kind::Site => FileKind::Site,
             Kind::Plan { .. } => FileKind::Plan,
@@ -139,9 +144,7 @@ pub fn site_with_unreadable(
 
 /// A strings file, read from outside content/ beside the content files (see [`crate::strings`]).
 fn is_strings_file(file: &SourceFile) -> bool {
-    crate::strings::FOLDERS
-        .iter()
-        .any(|folder| file.path.parent() == Some(Path::new(folder)))
+    crate::strings::is_strings_path(&file.path)
 }
 
 fn classify(path: &Path) -> Option<Kind> {
