@@ -4,8 +4,8 @@
 //   node tests/browser/layout.mjs <site-dir> [--full-address <site-dir> <base-url>]
 //
 // On paper (A4, as the browser's print dialog makes it, through page.pdf):
-//   - the first plan's page prints on at most 4 pages, its first priority area on at
-//     most 10, and the inspections timeline (12 events and 3 milestones) on at most 4;
+//   - each plan's page prints on at most 4 pages, its first priority area on at
+//     most 10, and the inspections timeline on at most 3;
 //   - a link within a site whose base URL is only a path prints no address (a path
 //     alone, or a relative one, is no use on paper).
 // On a phone (375 CSS px wide), on every page of the site:
@@ -298,12 +298,14 @@ async function firstArea(context, origin, prefix, planUrl) {
 async function onPaper(browser, origin, prefix, pages, check) {
   const context = await browser.newContext();
   try {
-    const plan = pages.find((p) => /^\/plans\/[^/]+\/$/.test(p));
-    check(plan, 'the site has a plan page');
-    if (!plan) return;
-    const area = await firstArea(context, origin, prefix, plan);
-    check(area, `the plan page ${plan} links its first priority area`);
-    const printed = [[plan, 'plan'], [area, 'area'], ['/inspections/', 'timeline']];
+    const plans = pages.filter((p) => /^\/plans\/[^/]+\/$/.test(p));
+    check(plans.length > 0, 'the site has a plan page');
+    const printed = [['/inspections/', 'timeline']];
+    for (const plan of plans) {
+      const area = await firstArea(context, origin, prefix, plan);
+      check(area, `the plan page ${plan} links its first priority area`);
+      printed.push([plan, 'plan'], [area, 'area']);
+    }
     for (const [url, kind] of printed) {
       if (!url) continue;
       const n = await printedPages(context, origin + url);
