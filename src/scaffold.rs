@@ -106,7 +106,7 @@ pub fn create(root: &Path, request: &NewFile<'_>) -> Result<PathBuf> {
 /// A language's strings file: made with every key empty and its English in a note above;
 /// when it exists, the keys it lacks (added in a later Waymark) are put at its end.
 fn add_language(root: &Path, language: &str, today: NaiveDate) -> Result<PathBuf> {
-    if !is_language_tag(language) {
+    if !crate::strings::is_language_tag(language) {
         bail!("`{language}` is not a language tag. Give the short code the site's `language:` uses, such as `cy` for Welsh or `ga-IE` for Irish (Ireland).");
     }
     let rel = PathBuf::from(format!("{}/{language}.yaml", crate::strings::FOLDERS[0]));
@@ -139,16 +139,6 @@ fn add_language(root: &Path, language: &str, today: NaiveDate) -> Result<PathBuf
     text.push_str(&missing);
     crate::plan_update::write_all(root, &[(rel.clone(), text)])?;
     Ok(rel)
-}
-
-/// A language tag as sites use them: a two- or three-letter language, then optional
-/// `-` parts (region, script), letters and digits only.
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// The keys a strings file sets, read from its lines so that a file with a mistake in it

@@ -174,6 +174,25 @@ fn built_in() -> &'static Strings {
     })
 }
 
+/// A language tag as sites use them (`cy`, `en-GB`, `sr-Latn-RS`, or a private-use
+/// `x-test`): a two- or three-letter language (or `x`), then `-` parts, letters and
+/// digits only.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    let private = first.eq_ignore_ascii_case("x");
+    let rest: Vec<&str> = parts.collect();
+    ((2..=3).contains(&first.len()) && first.chars().all(|c| c.is_ascii_alphabetic())
+        || private && !rest.is_empty())
+        && rest
+            .iter()
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The pattern `is_language_tag` follows, for the editors' schema.
+pub const LANGUAGE_TAG_PATTERN: &str =
+    r"^([A-Za-z]{2,3}|[Xx]-[A-Za-z0-9]{1,8})(-[A-Za-z0-9]{1,8})*$";
+
 /// Whether a language tag is English, so the built-in strings can stand for any it lacks.
 fn is_english(language: &str) -> bool {
     let lower = language.to_ascii_lowercase();
@@ -418,6 +437,16 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2022, 9, 16).unwrap();
         assert_eq!(s.long(d), "16 September 2022");
         assert_eq!(s.partial(&PartialDate::Month(2024, 7)), "July 2024");
+    }
+
+    #[test]
+    fn language_tags_are_told_from_language_names() {
+        for tag in ["cy", "en-GB", "sr-Latn-RS", "x-test", "gsw"] {
+            assert!(is_language_tag(tag), "{tag}");
+        }
+        for not in ["Welsh", "x", "e", "en_GB", "cy-", "en GB", ""] {
+            assert!(!is_language_tag(not), "{not}");
+        }
     }
 
     #[test]

@@ -1111,6 +1111,19 @@ fn an_unknown_string_key_or_placeholder_is_an_error_with_the_near_miss() {
 }
 
 #[test]
+fn a_language_that_is_not_a_tag_is_an_error_naming_the_codes() {
+    check("language-not-a-tag").expect(
+        1,
+        &[
+            "error: `Welsh` is not a language tag, so browsers and screen readers would not know the site's language.",
+            "┌─ content/site.yaml:3:11",
+            "= help: Write the language's short code: `en-GB` for British English, `cy` for Welsh, `ga` for Irish, `gd` for Scottish Gaelic.",
+            "1 error, 0 warnings, 1 note. Fix the errors, then run waymark again.",
+        ],
+    );
+}
+
+#[test]
 fn a_language_missing_strings_is_warned_of_with_the_keys() {
     let run = check("strings-missing-keys");
     run.expect(

@@ -114,6 +114,25 @@ impl JsonSchema for WebAddressText {
     }
 }
 
+/// For `waymark schema`: a language tag, as `strings::is_language_tag` reads it.
+pub(crate) struct LanguageTagText;
+
+impl JsonSchema for LanguageTagText {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "LanguageTag".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": crate::strings::LANGUAGE_TAG_PATTERN,
+            "patternErrorMessage": "Write the language's short code, such as en-GB for British English or cy for Welsh.",
+        })
+    }
+}
+
 /// For `waymark schema`: a colour as `colour` reads it.
 pub(crate) struct ColourText;
 

@@ -142,6 +142,11 @@ pub fn site_with_unreadable(
     (site, problems.sorted())
 }
 
+fn not_a_language_tag(doc: &Document, tag: &str) -> Diagnostic {
+    doc.error_at(&YamlPath::root().key("language"), format!("`{tag}` is not a language tag, so browsers and screen readers would not know the site's language."))
+        .help("Write the language's short code: `en-GB` for British English, `cy` for Welsh, `ga` for Irish, `gd` for Scottish Gaelic.")
+}
+
 /// A strings file, read from outside content/ beside the content files (see [`crate::strings`]).
 fn is_strings_file(file: &SourceFile) -> bool {
     crate::strings::is_strings_path(&file.path)
@@ -258,7 +263,13 @@ fn read_config(
         .read(&YamlPath::root().key("language"), "the language")
         .ok()
         .flatten();
-    let language = language.unwrap_or_else(|| "en-GB".into());
+    let language = match language {
+        Some(tag) if !crate::strings::is_language_tag(&tag) => {
+            found.push(not_a_language_tag(&site.doc, &tag));
+            "en-GB".into()
+        }
+        tag => tag.unwrap_or_else(|| "en-GB".into()),
+    };
     let strings = crate::strings::for_language(&language, strings_files, &mut found);
     let config = site::read(&site.doc, today, strings, &mut found);
     problems.extend(found);

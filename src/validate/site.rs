@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::fields::{background_colour, date_field, ColourText, RawDate, WholeDate};
+use super::fields::{
+    background_colour, date_field, ColourText, LanguageTagText, RawDate, WholeDate,
+};
 use crate::diagnostics::Diagnostic;
 use crate::model::site::{base_path, Accessibility, Logo, SiteConfig};
 use crate::model::{Grade, InspectionKind, Scale};
@@ -25,6 +27,7 @@ pub(crate) struct RawSite {
     base_url: Option<String>,
     /// The language of the content and of the words Waymark adds, as a language tag
     /// (default en-GB). Another language needs its strings file, strings/<language>.yaml.
+    #[schemars(with = "Option<LanguageTagText>")]
     language: Option<String>,
     /// The date the figures are reported at (year-month-day). An action is overdue when its due date is before it. Left empty, the day of the build is used.
     #[schemars(with = "Option<WholeDate>")]
