@@ -149,10 +149,11 @@ const NOT_YAML: [&str; 4] = [
 /// other addresses, links, inspections, the kinds and grading scales site.yaml declares),
 /// on what a date means, on live blocks in the text, on the Markdown around the
 /// front matter, or on the file's bytes. `waymark check` finds them.
-const BEYOND_A_SCHEMA: [&str; 19] = [
+const BEYOND_A_SCHEMA: [&str; 20] = [
     // Strings files are outside content/ and have no schema.
     "strings-missing-keys",
     "strings-unknown-key",
+    "strings-plural-forms",
     "status-not-in-key",
     "unknown-kind",
     "undeclared-kind",

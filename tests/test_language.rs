@@ -196,6 +196,18 @@ fn pages_say_their_language() {
         form.value().attr("data-say-none"),
         Some("⟦Ñö ŕëšüłŧš ƒöŕ ‘{query}’. Çĥëçķ ŧĥë šƥëłłïñğ, öŕ ŧŕÿ ƒëŵëŕ öŕ ðïƒƒëŕëñŧ ŵöŕðš.⟧")
     );
+    // The script gets each plural form the language uses (x-test: English's rules).
+    let attr = |name: &str| form.value().attr(name);
+    assert_eq!(
+        attr("data-say-results-one"),
+        Some("⟦{n} ŕëšüłŧ ƒöŕ ‘{query}’.⟧")
+    );
+    assert_eq!(
+        attr("data-say-results-other"),
+        Some("⟦{n} ŕëšüłŧš ƒöŕ ‘{query}’.⟧")
+    );
+    assert!(attr("data-say-many-other").is_some_and(|t| t.contains("{shown}")));
+    assert_eq!(attr("data-say-results-few"), None);
 }
 
 #[test]
@@ -270,4 +282,16 @@ fn counted_phrases_take_the_form_the_language_chooses_for_the_number() {
         sentence("01-front-door")
     );
     assert_eq!(site.page("/").one("html").value().attr("lang"), Some("cy"));
+    // The search page passes all six Welsh forms (`other`'s text where none is given).
+    let search = site.page("/search/");
+    let form = search.one("form[data-search-form]");
+    for category in ["zero", "one", "two", "few", "many", "other"] {
+        let name = format!("data-say-results-{category}");
+        let text = form.value().attr(&name);
+        let expected = match category {
+            "one" => "{n} result for ‘{query}’.",
+            _ => "{n} results for ‘{query}’.",
+        };
+        assert_eq!(text, Some(expected), "{name}");
+    }
 }
