@@ -117,7 +117,7 @@ fn add_language(root: &Path, language: &str, today: NaiveDate) -> Result<PathBuf
             let text = format!(
                 "{}{}",
                 language_head(language),
-                crate::strings::to_translate(&Default::default())
+                crate::strings::to_translate(language, &Default::default())
             );
             write_content(root, &rel.to_string_lossy(), &text)?;
             return Ok(rel);
@@ -125,7 +125,7 @@ fn add_language(root: &Path, language: &str, today: NaiveDate) -> Result<PathBuf
         Err(e) => return Err(e).with_context(|| format!("could not read {}", path.display())),
     };
     let have = top_level_keys(&existing);
-    let missing = crate::strings::to_translate(&have);
+    let missing = crate::strings::to_translate(language, &have);
     if missing.trim().is_empty() {
         bail!("{} already has every key Waymark uses: nothing to add. `waymark check` lists any still left empty.", path.display());
     }

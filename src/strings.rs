@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+use serde::{Deserialize, Serialize};
 
 use crate::dates::{iso_day, DateView, PartialDate};
 use crate::diagnostics::{closest, Diagnostic};
@@ -35,9 +36,80 @@ const MONTH_KEYS: [&str; 12] = [
 ];
 
 /// Every string of one language, each key present.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
-#[serde(transparent)]
-pub struct Strings(BTreeMap<String, String>);
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Strings {
+    texts: BTreeMap<String, Text>,
+    plural: Plural,
+}
+
+/// One key's wording: a text, or (for a key that counts something) a text for each
+/// plural category, `other` always among them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(untagged)]
+enum Text {
+    Plain(String),
+    Forms(BTreeMap<String, String>),
+}
+
+/// The CLDR plural categories, in CLDR's order.
+pub const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// A language's cardinal plural rules: the tag the rules were found under, and the
+/// categories whole numbers fall into, each with the first number that does.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Plural {
+    tag: String,
+    used: Vec<(&'static str, u64)>,
+}
+
+impl Plural {
+    /// The rules for `language`, else for its primary subtag, else English's.
+    fn for_language(language: &str) -> Plural {
+        let tag = [language, language.split(['-', '_']).next().unwrap_or("")]
+            .into_iter()
+            .find(|t| rules(t).is_some())
+            .unwrap_or("en")
+            .to_string();
+        let mut used: Vec<(&'static str, u64)> = Vec::new();
+        // Counts are whole numbers; these reach every category CLDR gives them.
+        let samples = (0..=1000u64).chain([10_000, 100_000, 1_000_000, 10_000_000]);
+        for n in samples {
+            let c = category(&tag, n);
+            if !used.iter().any(|(u, _)| *u == c) {
+                used.push((c, n));
+            }
+        }
+        used.sort_by_key(|(c, _)| CATEGORIES.iter().position(|x| x == c));
+        Plural { tag, used }
+    }
+
+    /// "zero (as for 0), one (as for 1), ... other (as for 4)".
+    fn described(&self) -> String {
+        self.used
+            .iter()
+            .map(|(c, n)| format!("{c} (as for {n})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn rules(tag: &str) -> Option<PluralRules> {
+    let id: unic_langid::LanguageIdentifier = tag.parse().ok()?;
+    PluralRules::create(id, PluralRuleType::CARDINAL).ok()
+}
+
+/// The category `n` falls into under the rules found for `tag`.
+fn category(tag: &str, n: u64) -> &'static str {
+    let chosen = rules(tag).and_then(|r| r.select(n).ok());
+    match chosen {
+        Some(PluralCategory::ZERO) => "zero",
+        Some(PluralCategory::ONE) => "one",
+        Some(PluralCategory::TWO) => "two",
+        Some(PluralCategory::FEW) => "few",
+        Some(PluralCategory::MANY) => "many",
+        _ => "other",
+    }
+}
 
 impl Default for Strings {
     fn default() -> Self {
@@ -45,25 +117,72 @@ impl Default for Strings {
     }
 }
 
+/// For templates: each key's text; a key that counts something as its text for each
+/// category the language uses (`other`'s text where the strings give none), so that a
+/// page's script can choose among them.
+impl Serialize for Strings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.texts.len()))?;
+        for (key, text) in &self.texts {
+            match text {
+                Text::Plain(t) => map.serialize_entry(key, t)?,
+                Text::Forms(forms) => {
+                    let chosen: BTreeMap<&str, &str> = self
+                        .plural
+                        .used
+                        .iter()
+                        .map(|(c, _)| (*c, form(forms, c)))
+                        .collect();
+                    map.serialize_entry(key, &chosen)?
+                }
+            }
+        }
+        map.end()
+    }
+}
+
+/// The form for `category`, else `other`'s.
+fn form<'a>(forms: &'a BTreeMap<String, String>, category: &str) -> &'a str {
+    forms
+        .get(category)
+        .or_else(|| forms.get("other"))
+        .map_or("", String::as_str)
+}
+
 impl Strings {
     /// The built-in en-GB strings.
     pub fn en_gb() -> Strings {
-        Strings(built_in().0.clone())
+        built_in().clone()
     }
 
-    /// The text for `key`; the key itself if there is none (a bug, caught by the tests).
+    /// The text for `key` (for a key that counts, its `other` form); the key itself if
+    /// there is none (a bug, caught by the tests).
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
-        self.0.get(key).map_or(key, String::as_str)
+        match self.texts.get(key) {
+            Some(Text::Plain(t)) => t,
+            Some(Text::Forms(forms)) => form(forms, "other"),
+            None => key,
+        }
     }
 
     /// The text for `key` with each `{name}` replaced by its value: plain text, for
     /// feeds, search and the like. Templates use the `say` function, which escapes.
     pub fn say(&self, key: &str, args: &[(&str, &str)]) -> String {
-        fill(self.get(key), |name| {
-            args.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        })
+        fill_args(self.get(key), args)
+    }
+
+    /// The form of `key` for the number `n` in this language's plural rules, with `{n}`
+    /// and each of `args` filled in: "1 month", "7 months".
+    pub fn count(&self, key: &str, n: usize, args: &[(&str, &str)]) -> String {
+        let text = match self.texts.get(key) {
+            Some(Text::Forms(forms)) => form(forms, category(&self.plural.tag, n as u64)),
+            _ => self.get(key),
+        };
+        let n = n.to_string();
+        let mut all = vec![("n", n.as_str())];
+        all.extend_from_slice(args);
+        fill_args(text, &all)
     }
 
     /// "16 September 2022", in this language.
@@ -125,6 +244,14 @@ impl Strings {
     }
 }
 
+fn fill_args(text: &str, args: &[(&str, &str)]) -> String {
+    fill(text, |name| {
+        args.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    })
+}
+
 /// Replaces each `{name}` in `text` with what `value` gives for it; an unknown name
 /// is left as written.
 pub fn fill(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
@@ -168,9 +295,12 @@ pub fn placeholders(text: &str) -> BTreeSet<String> {
 fn built_in() -> &'static Strings {
     static BUILT_IN: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
     BUILT_IN.get_or_init(|| {
-        let map: BTreeMap<String, String> =
+        let texts: BTreeMap<String, Text> =
             yaml::from_str(EN_GB).unwrap_or_else(|e| panic!("{EN_GB_PATH}: {e}"));
-        Strings(map)
+        Strings {
+            texts,
+            plural: Plural::for_language("en-GB"),
+        }
     })
 }
 
@@ -210,13 +340,9 @@ pub fn is_strings_path(path: &Path) -> bool {
 /// nothing else. Made from the built-in file, so a new key is in it at once.
 pub fn schema() -> serde_json::Value {
     let keys: serde_json::Map<String, serde_json::Value> = built_in()
-        .0
+        .texts
         .iter()
-        .map(|(key, english)| {
-            let hint = format!("In en-GB: {english}");
-            let rule = serde_json::json!({ "type": ["string", "null"], "description": hint });
-            (key.clone(), rule)
-        })
+        .map(|(key, english)| (key.clone(), key_schema(english)))
         .collect();
     serde_json::json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
@@ -227,14 +353,45 @@ pub fn schema() -> serde_json::Value {
     })
 }
 
+/// A plain key takes text; a counting key a text for each plural form, `other` among them.
+fn key_schema(english: &Text) -> serde_json::Value {
+    let text = serde_json::json!({ "type": ["string", "number", "null"] });
+    match english {
+        Text::Plain(english) => {
+            serde_json::json!({ "type": ["string", "number", "null"], "description": format!("In en-GB: {english}") })
+        }
+        Text::Forms(forms) => {
+            let shown: Vec<String> = forms.iter().map(|(c, t)| format!("{c}: {t}")).collect();
+            let each: serde_json::Map<String, serde_json::Value> = CATEGORIES
+                .iter()
+                .map(|c| (c.to_string(), text.clone()))
+                .collect();
+            serde_json::json!({
+                "description": format!("A text for each plural form (zero, one, two, few, many, other) the language uses. In en-GB: {}", shown.join("; ")),
+                "type": ["object", "null"],
+                "properties": each,
+                "required": ["other"],
+                "additionalProperties": false,
+            })
+        }
+    }
+}
+
 /// The lines `waymark new language` writes for every key not in `have`: the built-in
 /// file with each text moved into a note above its key, so that the key stays empty
-/// (shown in English) until translated. The built-in file's own opening note is left out.
-pub fn to_translate(have: &BTreeSet<String>) -> String {
+/// (shown in English) until translated; a counting key gets an empty line for each
+/// plural form `language` uses. The built-in file's own opening note is left out.
+pub fn to_translate(language: &str, have: &BTreeSet<String>) -> String {
+    let forms: String = Plural::for_language(language)
+        .used
+        .iter()
+        .map(|(c, _)| format!("  {c}:\n"))
+        .collect();
     let mut out = String::new();
     let mut notes = String::new();
     let body = EN_GB.split_once("\n\n").map_or(EN_GB, |(_, rest)| rest);
-    for line in body.lines() {
+    let mut lines = body.lines().peekable();
+    while let Some(line) = lines.next() {
         if line.trim().is_empty() || line.starts_with('#') {
             notes.push_str(line);
             notes.push('\n');
@@ -243,9 +400,18 @@ pub fn to_translate(have: &BTreeSet<String>) -> String {
         let Some((key, english)) = line.split_once(':') else {
             continue;
         };
+        let mut english_forms = String::new();
+        while let Some(form) = lines.next_if(|l| l.starts_with(' ')) {
+            english_forms.push_str(&format!("#   {}\n", form.trim()));
+        }
         if !have.contains(key) {
             out.push_str(&notes);
-            out.push_str(&format!("# en-GB:{english}\n{key}:\n"));
+            match english_forms.is_empty() {
+                true => out.push_str(&format!("# en-GB:{english}\n{key}:\n")),
+                false => out.push_str(&format!(
+                    "# en-GB, a form for each number:\n{english_forms}{key}:\n{forms}"
+                )),
+            }
         }
         notes.clear();
     }
@@ -280,6 +446,7 @@ pub fn read_files(root: &Path) -> Vec<SourceFile> {
 /// that leaves keys out gets a warning naming them.
 pub fn for_language(language: &str, files: &[SourceFile], found: &mut Vec<Diagnostic>) -> Strings {
     let mut strings = Strings::en_gb();
+    strings.plural = Plural::for_language(language);
     let wanted = [format!("{language}.yaml"), format!("{language}.yml")];
     let mine: Vec<&SourceFile> = FOLDERS
         .iter()
@@ -327,10 +494,18 @@ fn apply(file: &SourceFile, strings: &mut Strings, found: &mut Vec<Diagnostic>) 
     for (key, text) in lines {
         let key = key.as_str();
         let at = root.key(key);
-        let Some(english) = built_in().0.get(key) else {
+        let Some(english) = built_in().texts.get(key) else {
             found.push(unknown_key(&doc, &at, key));
             continue;
         };
+        if let Some(forms) = doc.texts_at(&at) {
+            let plural = &strings.plural;
+            if let Some(forms) = read_forms(&doc, &at, key, english, forms, plural, found) {
+                strings.texts.insert(key.to_string(), Text::Forms(forms));
+                set.push(key.to_string());
+            }
+            continue;
+        }
         let Some(text) = text else {
             found.push(doc.error_at(&at, format!("`{key}` should be a piece of text, but it is not."))
                 .help("Write the words after the colon on the same line, in quotes if they contain a colon: `not_recorded: \"Not recorded\"`."));
@@ -340,18 +515,117 @@ fn apply(file: &SourceFile, strings: &mut Strings, found: &mut Vec<Diagnostic>) 
         if text.trim().is_empty() {
             continue;
         }
-        if let Some(problem) = placeholder_problem(key, english, &text) {
+        if let Text::Forms(english) = english {
+            found.push(text_for_forms(&doc, &at, key, english, &strings.plural));
+            continue;
+        }
+        if let Some(problem) = placeholder_problem(key, built_in().get(key), &text) {
             found.push(doc.error_at(&at, problem.0).help(problem.1));
             continue;
         }
-        strings.0.insert(key.to_string(), text);
+        strings.texts.insert(key.to_string(), Text::Plain(text));
         set.push(key.to_string());
     }
     set
 }
 
+/// A key that counts something, given one text: the forms it needs, as they are written.
+fn text_for_forms(
+    doc: &yaml::Document,
+    at: &YamlPath,
+    key: &str,
+    english: &BTreeMap<String, String>,
+    plural: &Plural,
+) -> Diagnostic {
+    let lines: Vec<String> = plural
+        .used
+        .iter()
+        .map(|(c, _)| format!("  {c}: \"{}\"", form(english, c)))
+        .collect();
+    doc.error_at(at, format!("`{key}` counts something, so its words can change with the number: it needs a text for each plural form, not one text."))
+        .help(format!("Write each form on its own line under the key, indented, with `other` for any number without a form of its own. The forms this language uses are {}. For example (in English):\n{key}:\n{}", plural.described(), lines.join("\n")))
+}
+
+/// A key's plural forms, checked: None (with errors) when they cannot be used; a warning
+/// when they leave out a form the language uses, which then shows `other`'s text.
+fn read_forms(
+    doc: &yaml::Document,
+    at: &YamlPath,
+    key: &str,
+    english: &Text,
+    forms: Vec<(String, Option<String>)>,
+    plural: &Plural,
+    found: &mut Vec<Diagnostic>,
+) -> Option<BTreeMap<String, String>> {
+    let Text::Forms(_) = english else {
+        found.push(doc.error_at_key(at, format!("`{key}` is one piece of text, but here it is a list of forms."))
+            .help(format!("Only keys that count something (such as `months`) have plural forms. Write the text after the colon on the same line: `{key}: \"{}\"`.", built_in().get(key))));
+        return None;
+    };
+    let before = found.len();
+    let mut read = BTreeMap::new();
+    for (name, text) in forms {
+        let here = at.key(&name);
+        if !CATEGORIES.contains(&name.as_str()) {
+            let near = closest(&name, CATEGORIES)
+                .map(|n| format!("Did you mean `{n}`? "))
+                .unwrap_or_default();
+            found.push(doc.error_at_key(&here, format!("`{key}` has a form called `{name}`, but plural forms are called zero, one, two, few, many and other."))
+                .help(format!("{near}The forms this language uses are {}.", plural.described())));
+            continue;
+        }
+        let Some(text) = text else {
+            found.push(doc.error_at(&here, format!("`{key}`'s `{name}` form should be a piece of text, but it is not."))
+                .help(format!("Write the words after the colon on the same line, in quotes: `{name}: \"{}\"`.", built_in().get(key))));
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        if let Some(problem) = placeholder_problem(key, built_in().get(key), &text) {
+            found.push(
+                doc.error_at(&here, format!("In its `{name}` form, {}", problem.0))
+                    .help(problem.1),
+            );
+            continue;
+        }
+        read.insert(name, text);
+    }
+    // Every form still empty, as `waymark new language` writes them: not translated yet.
+    if read.is_empty() && found.len() == before {
+        return None;
+    }
+    if !read.contains_key("other") && found.len() == before {
+        found.push(doc.error_at_key(at, format!("`{key}` has no `other` form, which is shown for any number without a form of its own."))
+            .help(format!("Add a line `other: \"…\"` under `{key}`, indented like the other forms. The forms this language uses are {}.", plural.described())));
+    }
+    if found.len() > before {
+        return None;
+    }
+    let lacking: Vec<&str> = plural
+        .used
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| !read.contains_key(*c))
+        .collect();
+    if !lacking.is_empty() {
+        found.push(doc.warning_at_key(at, format!("`{key}` has no {} form, so for those numbers the page shows its `other` form, which may be the wrong word.", either(&lacking)))
+            .help(format!("This language's plural rules ({}) use these forms: {}. Add a line under `{key}` for each form it lacks.", plural.tag, plural.described())));
+    }
+    Some(read)
+}
+
+/// "`two`", "`two` or `few`", "`zero`, `two` or `few`".
+fn either(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
 fn unknown_key(doc: &yaml::Document, at: &YamlPath, key: &str) -> Diagnostic {
-    let keys = built_in().0.keys().map(String::as_str);
+    let keys = built_in().texts.keys().map(String::as_str);
     let help = match closest(key, keys) {
         Some(near) => format!("Did you mean `{near}`? Every key is listed in the built-in strings file, themes/default/strings/en-GB.yaml in Waymark's source (docs/authoring.md, \"Wording and languages\")."),
         None => "Use a key from the built-in strings file, themes/default/strings/en-GB.yaml in Waymark's source (docs/authoring.md, \"Wording and languages\"), or remove this line.".into(),
@@ -397,7 +671,7 @@ fn placeholder_problem(key: &str, english: &str, text: &str) -> Option<(String, 
 
 fn missing_keys(language: &str, set: &BTreeSet<String>, file: Option<&Path>) -> Option<Diagnostic> {
     let missing: Vec<&str> = built_in()
-        .0
+        .texts
         .keys()
         .filter(|k| !set.contains(*k))
         .map(String::as_str)
@@ -467,5 +741,85 @@ mod tests {
         assert!(placeholder_problem("k", "as at {date}", "as at {dat}").is_some());
         assert!(placeholder_problem("k", "as at {date}", "as at").is_some());
         assert!(placeholder_problem("k", "as at {date}", "{date} yn ôl").is_none());
+    }
+
+    fn welsh(yaml: &str) -> (Strings, Vec<Diagnostic>) {
+        let file = SourceFile::new(PathBuf::from("strings/cy.yaml"), yaml.to_string());
+        let mut found = Vec::new();
+        let s = for_language("cy", &[file], &mut found);
+        (s, found)
+    }
+
+    #[test]
+    fn welsh_numbers_fall_into_its_six_categories() {
+        let cy = Plural::for_language("cy");
+        let chosen: Vec<&str> = [0, 1, 2, 3, 6, 7].map(|n| category(&cy.tag, n)).to_vec();
+        assert_eq!(chosen, ["zero", "one", "two", "few", "many", "other"]);
+        let used: Vec<&str> = cy.used.iter().map(|(c, _)| *c).collect();
+        assert_eq!(used, CATEGORIES);
+    }
+
+    #[test]
+    fn a_tag_the_rules_lack_uses_its_language_else_english() {
+        assert_eq!(Plural::for_language("cy-GB").tag, "cy");
+        assert_eq!(Plural::for_language("en-GB").tag, "en");
+        assert_eq!(Plural::for_language("x-test").tag, "en");
+        let en: Vec<&str> = Plural::for_language("en-GB")
+            .used
+            .iter()
+            .map(|(c, _)| *c)
+            .collect();
+        assert_eq!(en, ["one", "other"]);
+    }
+
+    #[test]
+    fn count_picks_the_form_for_the_number_and_fills_in_n() {
+        let en = Strings::en_gb();
+        assert_eq!(en.count("months", 1, &[]), "1 month");
+        assert_eq!(en.count("months", 7, &[]), "7 months");
+        let forms: String = CATEGORIES
+            .iter()
+            .map(|c| format!("  {c}: \"{{n}} {c}\"\n"))
+            .collect();
+        let (cy, found) = welsh(&format!("months:\n{forms}"));
+        assert!(
+            found.iter().all(|d| !d.message.contains("`months`")),
+            "{found:?}"
+        );
+        let said: Vec<String> = [0, 1, 2, 3, 6, 7]
+            .map(|n| cy.count("months", n, &[]))
+            .to_vec();
+        assert_eq!(
+            said,
+            ["0 zero", "1 one", "2 two", "3 few", "6 many", "7 other"]
+        );
+    }
+
+    #[test]
+    fn a_form_left_out_falls_back_to_other_with_a_warning() {
+        let (cy, found) = welsh("months:\n  one: \"{n} mis\"\n  other: \"{n} o fisoedd\"\n");
+        assert_eq!(cy.count("months", 2, &[]), "2 o fisoedd");
+        assert_eq!(cy.count("months", 1, &[]), "1 mis");
+        let warning = found
+            .iter()
+            .find(|d| d.message.starts_with("`months` has no"))
+            .expect("a warning for the forms left out");
+        assert!(
+            warning.message.contains("`zero`, `two`, `few` or `many`"),
+            "{}",
+            warning.message
+        );
+    }
+
+    #[test]
+    fn templates_get_every_form_the_language_uses() {
+        let (cy, _) =
+            welsh("search_results:\n  one: \"{n} {query} un\"\n  other: \"{n} {query}\"\n");
+        let json = serde_json::to_value(&cy).unwrap();
+        let forms = json["search_results"].as_object().unwrap();
+        assert_eq!(forms.len(), 6);
+        assert_eq!(forms["one"], "{n} {query} un");
+        assert_eq!(forms["few"], "{n} {query}");
+        assert_eq!(json["not_recorded"], "Not recorded");
     }
 }

@@ -277,18 +277,13 @@ impl Document {
     /// a key with nothing after it), None for a value that is not text. None when the file
     /// is not a list of fields.
     pub fn flat_texts(&self) -> Option<Vec<(String, Option<String>)>> {
-        let map = self.value.as_mapping()?;
-        let text = |v: &Value| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Null => Some(String::new()),
-            _ => None,
-        };
-        Some(
-            map.iter()
-                .filter_map(|(k, v)| Some((k.as_str()?.to_string(), text(v))))
-                .collect(),
-        )
+        texts_of(&self.value)
+    }
+
+    /// The `name: text` lines under `path` (a strings file's plural forms), as
+    /// [`Document::flat_texts`] gives a file's; None when there are none to read.
+    pub fn texts_at(&self, path: &YamlPath) -> Option<Vec<(String, Option<String>)>> {
+        texts_of(self.value_at(path)?)
     }
 
     /// A problem with the value at `path`, in this document's file.
@@ -298,6 +293,15 @@ impl Document {
 
     pub fn warning_at(&self, path: &YamlPath, message: impl Into<String>) -> Diagnostic {
         Diagnostic::warning(&self.file, message).at(self.span(path))
+    }
+
+    /// A problem with the key at `path` (such as a list under it), pointing at the key.
+    pub fn error_at_key(&self, path: &YamlPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.file, message).at(self.key_span(path))
+    }
+
+    pub fn warning_at_key(&self, path: &YamlPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(&self.file, message).at(self.key_span(path))
     }
 
     pub fn info_at(&self, path: &YamlPath, message: impl Into<String>) -> Diagnostic {
@@ -953,6 +957,21 @@ impl MarkedEventReceiver for Recorder<'_> {
             _ => {}
         }
     }
+}
+
+fn texts_of(value: &Value) -> Option<Vec<(String, Option<String>)>> {
+    let map = value.as_mapping()?;
+    let text = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Null => Some(String::new()),
+        _ => None,
+    };
+    Some(
+        map.iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), text(v))))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -1124,6 +1124,37 @@ fn a_language_that_is_not_a_tag_is_an_error_naming_the_codes() {
 }
 
 #[test]
+fn plural_forms_written_wrongly_are_errors_and_a_form_left_out_a_warning() {
+    check("strings-plural-forms").expect(
+        1,
+        &[
+            "error: `months` counts something, so its words can change with the number: it needs a text for each plural form, not one text.",
+            "┌─ strings/cy.yaml:2:9",
+            "= help: Write each form on its own line under the key, indented, with `other` for any number without a form of its own. The forms this language uses are zero (as for 0), one (as for 1), two (as for 2), few (as for 3), many (as for 6), other (as for 4). For example (in English):",
+            "months:",
+            "one: \"{n} month\"",
+            "many: \"{n} months\"",
+            "error: `not_recorded` is one piece of text, but here it is a list of forms.",
+            "┌─ strings/cy.yaml:3:1",
+            "= help: Only keys that count something (such as `months`) have plural forms. Write the text after the colon on the same line: `not_recorded: \"Not recorded\"`.",
+            "error: `progress_completed` has a form called `onee`, but plural forms are called zero, one, two, few, many and other.",
+            "┌─ strings/cy.yaml:7:3",
+            "= help: Did you mean `one`? The forms this language uses are zero (as for 0), one (as for 1), two (as for 2), few (as for 3), many (as for 6), other (as for 4).",
+            "error: `progress_none_recorded` has no `other` form, which is shown for any number without a form of its own.",
+            "┌─ strings/cy.yaml:9:1",
+            "= help: Add a line `other: \"…\"` under `progress_none_recorded`, indented like the other forms. The forms this language uses are zero (as for 0), one (as for 1), two (as for 2), few (as for 3), many (as for 6), other (as for 4).",
+            "error: In its `one` form, `search_results` leaves out {query}, so the page would not show it.",
+            "┌─ strings/cy.yaml:12:8",
+            "= help: Put {query} where it belongs in the sentence, with its curly brackets, as in the English: \"{n} results for ‘{query}’.\".",
+            "warning: `group_count` has no `zero`, `two`, `few` or `many` form, so for those numbers the page shows its `other` form, which may be the wrong word.",
+            "┌─ strings/cy.yaml:14:1",
+            "= help: This language's plural rules (cy) use these forms: zero (as for 0), one (as for 1), two (as for 2), few (as for 3), many (as for 6), other (as for 4). Add a line under `group_count` for each form it lacks.",
+            "5 errors, 2 warnings, 1 note. Fix the errors, then run waymark again.",
+        ],
+    );
+}
+
+#[test]
 fn a_language_missing_strings_is_warned_of_with_the_keys() {
     let run = check("strings-missing-keys");
     run.expect(
@@ -1136,7 +1167,7 @@ fn a_language_missing_strings_is_warned_of_with_the_keys() {
     );
     let warning = run.line_starting("warning: The site's language is cy");
     assert!(
-        warning.contains("398 of the words Waymark adds have no cy text here, so they will be shown in English: `a11y_abilitynet`"),
+        warning.contains("394 of the words Waymark adds have no cy text here, so they will be shown in English: `a11y_abilitynet`"),
         "{warning}"
     );
     run.lacks("`not_recorded`,").lacks("`home`,");

@@ -17,12 +17,24 @@ fn site() -> Built {
     build(&fixture("test-language"), Links::Rooted)
 }
 
+/// A key's text, or its plural forms.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Text {
+    Plain(String),
+    Forms(BTreeMap<String, String>),
+}
+
 /// The pieces of each en-GB string between its `{placeholders}` that have words in them.
 fn english_phrases() -> Vec<(String, String)> {
-    let strings: BTreeMap<String, String> =
+    let strings: BTreeMap<String, Text> =
         waymark::yaml::from_str(waymark::strings::EN_GB).expect("en-GB.yaml reads");
+    let texts = strings.into_iter().flat_map(|(key, text)| match text {
+        Text::Plain(t) => vec![(key, t)],
+        Text::Forms(forms) => forms.into_values().map(|t| (key.clone(), t)).collect(),
+    });
     let mut phrases = Vec::new();
-    for (key, text) in strings {
+    for (key, text) in texts {
         let between = text.split('{').enumerate().map(|(i, part)| match i {
             0 => part,
             _ => part.split_once('}').map_or(part, |(_, rest)| rest),
@@ -184,6 +196,18 @@ fn pages_say_their_language() {
         form.value().attr("data-say-none"),
         Some("⟦Ñö ŕëšüłŧš ƒöŕ ‘{query}’. Çĥëçķ ŧĥë šƥëłłïñğ, öŕ ŧŕÿ ƒëŵëŕ öŕ ðïƒƒëŕëñŧ ŵöŕðš.⟧")
     );
+    // The script gets each plural form the language uses (x-test: English's rules).
+    let attr = |name: &str| form.value().attr(name);
+    assert_eq!(
+        attr("data-say-results-one"),
+        Some("⟦{n} ŕëšüłŧ ƒöŕ ‘{query}’.⟧")
+    );
+    assert_eq!(
+        attr("data-say-results-other"),
+        Some("⟦{n} ŕëšüłŧš ƒöŕ ‘{query}’.⟧")
+    );
+    assert!(attr("data-say-many-other").is_some_and(|t| t.contains("{shown}")));
+    assert_eq!(attr("data-say-results-few"), None);
 }
 
 #[test]
@@ -279,4 +303,67 @@ fn a_new_language_file_has_every_key_to_fill_in_and_fills_the_pages_as_it_grows(
     let full = common::waymark(root, &["new", "language", "cy"]);
     assert!(!full.status.success());
     assert!(String::from_utf8_lossy(&full.stderr).contains("already has every key"));
+}
+
+/// A Welsh site whose strings give every plural form of the progress sentence: each
+/// area's sentence takes the form Welsh's plural rules choose for its number of actions.
+#[test]
+fn counted_phrases_take_the_form_the_language_chooses_for_the_number() {
+    let dir = copy_of("basic");
+    let site_yaml = dir.path().join("content/site.yaml");
+    let mut yaml = std::fs::read_to_string(&site_yaml).unwrap();
+    yaml.push_str("language: cy\n");
+    std::fs::write(&site_yaml, yaml).unwrap();
+    std::fs::write(
+        dir.path().join("content/plans/demo/03-single.yaml"),
+        "number: 3\ntitle: One action\noutcomes:\n  - outcome: One thing.\n    actions:\n      - id: \"3.1\"\n        action: Do one thing\n        status: completed\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("strings")).unwrap();
+    let forms = ["zero", "one", "two", "few", "many", "other"]
+        .map(|f| {
+            format!(
+                "  {f}: \"{} {{complete}}/{{total}} ({{percent}}%)\"\n",
+                f.to_uppercase()
+            )
+        })
+        .concat();
+    std::fs::write(
+        dir.path().join("strings/cy.yaml"),
+        format!("progress_completed:\n{forms}"),
+    )
+    .unwrap();
+    let site = build(dir.path(), Links::Rooted);
+    let sentence = |area: &str| {
+        site.page(&format!("/plans/demo/{area}/"))
+            .text(".progress__text")
+    };
+    assert!(
+        sentence("03-single").starts_with("ONE 1/1 "),
+        "{}",
+        sentence("03-single")
+    );
+    assert!(
+        sentence("02-oversight").starts_with("TWO 1/2 "),
+        "{}",
+        sentence("02-oversight")
+    );
+    assert!(
+        sentence("01-front-door").starts_with("OTHER "),
+        "{}",
+        sentence("01-front-door")
+    );
+    assert_eq!(site.page("/").one("html").value().attr("lang"), Some("cy"));
+    // The search page passes all six Welsh forms (`other`'s text where none is given).
+    let search = site.page("/search/");
+    let form = search.one("form[data-search-form]");
+    for category in ["zero", "one", "two", "few", "many", "other"] {
+        let name = format!("data-say-results-{category}");
+        let text = form.value().attr(&name);
+        let expected = match category {
+            "one" => "{n} result for ‘{query}’.",
+            _ => "{n} results for ‘{query}’.",
+        };
+        assert_eq!(text, Some(expected), "{name}");
+    }
 }

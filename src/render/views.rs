@@ -138,6 +138,8 @@ pub struct ProgressView {
     pub segments: Vec<Segment>,
     /// "12 of 18 actions completed (67%)": the bar's text equivalent.
     pub sentence: String,
+    /// What follows the sentence, each after a semicolon: "3 overdue", "2 at risk".
+    pub details: Vec<String>,
     /// No action has a status: the sentence says so, and nothing is counted as complete.
     pub none_recorded: bool,
 }
@@ -156,15 +158,12 @@ pub fn progress_view(s: &Strings, plan: &Plan, p: &Progress<'_>) -> ProgressView
         x += width;
     }
     let none_recorded = p.total > 0 && p.not_recorded == p.total;
-    let one = if p.total == 1 { "_one" } else { "" };
     let (total, complete) = (p.total.to_string(), p.complete.to_string());
     let sentence = match none_recorded {
-        true => s.say(
-            &format!("progress_none_recorded{one}"),
-            &[("total", &total)],
-        ),
-        false => s.say(
-            &format!("progress_completed{one}"),
+        true => s.count("progress_none_recorded", p.total, &[("total", &total)]),
+        false => s.count(
+            "progress_completed",
+            p.total,
             &[
                 ("complete", &complete),
                 ("total", &total),
@@ -172,6 +171,18 @@ pub fn progress_view(s: &Strings, plan: &Plan, p: &Progress<'_>) -> ProgressView
             ],
         ),
     };
+    let details = [
+        ("progress_overdue", p.overdue),
+        ("progress_at_risk", p.at_risk),
+        (
+            "progress_no_status",
+            p.not_recorded * usize::from(!none_recorded),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(key, n)| s.count(key, n, &[]))
+    .collect();
     ProgressView {
         total: p.total,
         complete: p.complete,
@@ -195,6 +206,7 @@ pub fn progress_view(s: &Strings, plan: &Plan, p: &Progress<'_>) -> ProgressView
             .collect(),
         segments,
         sentence,
+        details,
         none_recorded,
     }
 }
@@ -407,9 +419,8 @@ pub fn behind_view(site: &Site, plan: &Plan) -> Option<BehindView> {
     let latest = figures::latest_dated_event(site);
     let (months, event) = figures::figures_behind(plan, latest.as_ref())?;
     let s = &site.config.strings;
-    let gap = if months == 1 { "one_month" } else { "months" };
     Some(BehindView {
-        gap: s.say(gap, &[("n", &months.to_string())]),
+        gap: s.count("months", months as usize, &[]),
         what: event.what,
         date: s.date(event.date),
         url: event.inspection.map(inspection_url),
@@ -785,12 +796,10 @@ fn event_group<'a>(s: &Strings, run: &[&'a Inspection]) -> EventGroup<'a> {
                 ("last", &last.to_string()),
             ],
         ),
-        _ => s.say(
+        _ => s.count(
             "group_count",
-            &[
-                ("n", &run.len().to_string()),
-                ("kinds", &kind.plural.to_lowercase()),
-            ],
+            run.len(),
+            &[("kinds", &kind.plural.to_lowercase())],
         ),
     };
     EventGroup {

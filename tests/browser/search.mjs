@@ -13,7 +13,8 @@
 //     stays hidden;
 //   - with JavaScript the search box has an accessible name, typing the query and pressing
 //     Enter announces a count in a polite live region and lists a link to the expected
-//     page with its kind, and that link opens the page;
+//     page with its kind, and that link opens the page; the count's noun agrees with it
+//     ("1 result", "3 results": the plural form the page's language chooses);
 //   - the address ?q=<query> shows the same results;
 //   - axe-core finds no WCAG A/AA problem on the page with results shown;
 //   - no request leaves the site.
@@ -186,6 +187,8 @@ async function withJavaScript(browser, opts, base, check, local, axeSource) {
     await page.waitForFunction(() => /result/i.test(document.getElementById('search-status').textContent), null, { timeout: TIMEOUT });
     const said = (await status.textContent()).trim();
     check(/^\d+ results? for/.test(said), `the status says how many were found: "${said}"`);
+    const counted = said.match(/^(\d+) (results?) for/);
+    check(counted && (counted[1] === '1') === (counted[2] === 'result'), `the count takes its plural form (Intl.PluralRules for the page's lang): "${said}"`);
     const hit = page.locator('#search-results li', { hasText: opts.expect }).first();
     check((await hit.count()) === 1, `a result for "${opts.query}" is ${opts.expect}`);
     if (await hit.count()) {

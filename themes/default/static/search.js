@@ -22,6 +22,25 @@
     });
   }
 
+  // A counted phrase has a form for each plural category of the page's language (data-say-
+  // results-one, -other, ...); the browser's plural rules choose, and `other` stands in for
+  // a form the page lacks. A tag the browser cannot read (such as x-test) uses English rules.
+  var plurals = null;
+  try {
+    var lang = document.documentElement.lang || 'en';
+    plurals = new Intl.PluralRules(Intl.PluralRules.supportedLocalesOf([lang]).length ? lang : 'en');
+  } catch (e) {
+    try { plurals = new Intl.PluralRules('en'); } catch (e2) { plurals = null; }
+  }
+  function sayCount(name, n, values) {
+    var category = plurals ? plurals.select(n) : 'other';
+    if (!hasSay(name + '-' + category)) category = 'other';
+    return say(name + '-' + category, values);
+  }
+  function hasSay(name) {
+    return form.hasAttribute('data-say-' + name);
+  }
+
   if (!index || !index.pages) {
     status.textContent = say('unavailable');
     return;
@@ -135,9 +154,9 @@
     if (n === 0) {
       status.textContent = say('none', { query: q });
     } else if (n > shown.length) {
-      status.textContent = say('many', { n: n, query: q, shown: shown.length });
+      status.textContent = sayCount('many', n, { n: n, query: q, shown: shown.length });
     } else {
-      status.textContent = say(n === 1 ? 'one' : 'some', { n: n, query: q });
+      status.textContent = sayCount('results', n, { n: n, query: q });
     }
   }
 
