@@ -158,7 +158,8 @@ fn language_head(language: &str) -> String {
 # British English: write the {language} text after the key's colon, on the same line, in
 # quotes if it contains a colon or starts with a curly bracket. Words in {{curly brackets}}
 # are filled in by Waymark: keep each one, where the sentence needs it. A key left empty
-# is shown in English, and `waymark check` lists the keys still to do.
+# is shown in English, and `waymark check` lists the keys still to do. A key that counts
+# something (\"1 month\", \"7 months\") has a line for each plural form {language} uses.
 # Set `language: {language}` in content/site.yaml to publish the site in this language.
 
 "
