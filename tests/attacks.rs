@@ -379,3 +379,47 @@ fn a_visit_and_an_inspection_of_one_day_and_title_get_two_files() {
     let (code, stderr) = run(site.path(), &["check"]);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// Words in a strings file are text wherever they land: markup in them is shown as
+/// written, in a page's text, in a sentence with values filled in, and in the search
+/// page's attributes that its script reads (with `textContent`).
+#[test]
+fn markup_in_a_strings_file_is_shown_as_text() {
+    let dir = attacked("");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("strings")).unwrap();
+    std::fs::write(
+        root.join("strings/en-GB.yaml"),
+        "not_recorded: \"<script>alert(1)</script>\"\n\
+         progress_as_at: \"<b onmouseover=alert(2)>Figures</b> at {date}.\"\n\
+         search_results:\n  one: \"<img src=x onerror=alert(3)> {n} for {query}\"\n  other: \"{n} for {query}\"\n",
+    )
+    .unwrap();
+    let out = root.join("out");
+    let (code, stderr) = run(root, &["build", "--output", out.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let open = |rel: &str| Page {
+        html: scraper::Html::parse_document(&std::fs::read_to_string(out.join(rel)).unwrap()),
+    };
+    let area = open("plans/demo/01-front-door/index.html");
+    assert!(area
+        .texts(".not-recorded")
+        .iter()
+        .any(|t| t == "<script>alert(1)</script>"));
+    assert!(area
+        .all("script")
+        .iter()
+        .all(|s| !common::text_of(*s).contains("alert")));
+    assert_eq!(
+        area.text("p.as-at"),
+        "<b onmouseover=alert(2)>Figures</b> at 1 March 2023."
+    );
+    assert!(area.all("p.as-at b").is_empty());
+    let search = open("search/index.html");
+    let form = search.one("form[data-search-form]");
+    assert_eq!(
+        form.value().attr("data-say-results-one"),
+        Some("<img src=x onerror=alert(3)> {n} for {query}")
+    );
+    assert!(search.all("img[onerror]").is_empty());
+}
