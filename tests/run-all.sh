@@ -166,15 +166,19 @@ search_step() {
     node tests/browser/search.mjs "$tmp/site-relative" --from-disk --query "RAY rating" --expect "Action 1.4"
 }
 
-# Printed pages and phone widths (tests/browser/layout.mjs), on the shipped site and on
-# tests/fixtures/basic (published under a path); the full addresses printed after links
-# are checked on a copy of the shipped site built with a full base URL.
+# Printed pages and phone widths (tests/browser/layout.mjs), on the shipped site, on
+# tests/fixtures/basic (published under a path) and on tests/fixtures/test-language
+# (every word the theme adds pseudo-translated, a little longer than its English); the
+# full addresses printed after links are checked on a copy of the shipped site built
+# with a full base URL.
 layout_step() {
   local base_url=https://example.org/council/
   cargo run --release -q -- build --root . --output "$tmp/site-full" --base-url "$base_url" &&
     node tests/browser/layout.mjs "$site" --full-address "$tmp/site-full" "$base_url" &&
     cargo run --release -q -- build --root tests/fixtures/basic --output "$tmp/fixture" &&
-    node tests/browser/layout.mjs "$tmp/fixture"
+    node tests/browser/layout.mjs "$tmp/fixture" &&
+    cargo run --release -q -- build --root tests/fixtures/test-language --output "$tmp/test-language" &&
+    node tests/browser/layout.mjs "$tmp/test-language"
 }
 
 if [ -d "$site" ] && [ -f "$site/index.html" ]; then
