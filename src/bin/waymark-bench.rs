@@ -590,6 +590,10 @@ mod bench {
     /// Deletes `dir` and notes when, in the file `stamp`.
     fn clean_up(dir: &Path, stamp: &Path) -> Result<()> {
         fs::remove_dir_all(dir)?;
+        // The work folder may be gone while the outputs (elsewhere, as on tmpfs) remain.
+        if let Some(parent) = stamp.parent() {
+            fs::create_dir_all(parent)?;
+        }
         fs::write(
             stamp,
             "The last run of waymark-bench deleted its files at this file's time.\n",
