@@ -753,10 +753,10 @@ fn action_page(site: &Site, plan: &Plan, area: &PriorityArea, action: &Action) -
         },
     );
     ctx.insert("plan_as_at", &site.config.strings.date(plan.as_at));
-    ctx.insert(
-        "action",
-        &action_view(&site.config.strings, plan, area, action),
-    );
+    let s = &site.config.strings;
+    let mut view = action_view(s, plan, area, action);
+    view.history = history_views(s, plan, action);
+    ctx.insert("action", &view);
     ctx
 }
 

@@ -276,6 +276,8 @@ pub struct ActionView<'a> {
     pub progress: &'a Html,
     pub impact: &'a Html,
     pub delay: Option<DelayView<'a>>,
+    /// Filled in for the action's own page only (`history_views`): lists of many actions
+    /// never show it, and a large plan's would hold every update of every action at once.
     pub history: Vec<UpdateView<'a>>,
     pub overdue: bool,
     /// No status recorded and the due date passed.
@@ -337,20 +339,7 @@ pub fn action_view<'a>(
             responsible: d.responsible.as_deref(),
             revised_due: d.revised_due.map(|d| s.date(d)),
         }),
-        history: a
-            .history
-            .iter()
-            .map(|u| UpdateView {
-                date: s.date(u.date),
-                status: status_tag(plan, u.status),
-                note: &u.note,
-                revised_due: u.revised_due.map(|d| s.date(d)),
-                progress: &u.progress,
-                impact: &u.impact,
-                responsible: u.responsible.as_deref(),
-                due: u.due.as_ref().map(|d| due_view(s, d)),
-            })
-            .collect(),
+        history: Vec::new(),
         overdue: plan.is_overdue(a),
         due_passed_unrecorded: plan.is_due_passed_unrecorded(a),
         editorial_note: &a.editorial_note,
@@ -360,6 +349,23 @@ pub fn action_view<'a>(
         area_title: &area.title,
         area_url: area_url(plan, area),
     }
+}
+
+/// An action's status updates, for its own page.
+pub fn history_views<'a>(s: &Strings, plan: &'a Plan, a: &'a Action) -> Vec<UpdateView<'a>> {
+    a.history
+        .iter()
+        .map(|u| UpdateView {
+            date: s.date(u.date),
+            status: status_tag(plan, u.status),
+            note: &u.note,
+            revised_due: u.revised_due.map(|d| s.date(d)),
+            progress: &u.progress,
+            impact: &u.impact,
+            responsible: u.responsible.as_deref(),
+            due: u.due.as_ref().map(|d| due_view(s, d)),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
