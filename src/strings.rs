@@ -54,33 +54,77 @@ enum Text {
 /// The CLDR plural categories, in CLDR's order.
 pub const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 
-/// A language's cardinal plural rules: the tag the rules were found under, and the
-/// categories whole numbers fall into, each with the first number that does.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A language's cardinal plural rules: the tag the rules were found under, the rules
+/// (made once: making them parses the tag and looks it up), and the categories whole
+/// numbers fall into, each with the first number that does.
+#[derive(Clone)]
 struct Plural {
     tag: String,
+    rules: PluralRules,
     used: Vec<(&'static str, u64)>,
+}
+
+// The tag decides the rules, so it stands for them.
+impl PartialEq for Plural {
+    fn eq(&self, other: &Self) -> bool {
+        self.tag == other.tag
+    }
+}
+
+impl Eq for Plural {}
+
+impl std::hash::Hash for Plural {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.tag.hash(state);
+    }
+}
+
+impl std::fmt::Debug for Plural {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plural")
+            .field("tag", &self.tag)
+            .field("used", &self.used)
+            .finish()
+    }
 }
 
 impl Plural {
     /// The rules for `language`, else for its primary subtag, else English's.
     fn for_language(language: &str) -> Plural {
-        let tag = [language, language.split(['-', '_']).next().unwrap_or("")]
+        let primary = language.split(['-', '_']).next().unwrap_or("");
+        let (tag, rules) = [language, primary, "en"]
             .into_iter()
-            .find(|t| rules(t).is_some())
-            .unwrap_or("en")
-            .to_string();
-        let mut used: Vec<(&'static str, u64)> = Vec::new();
+            .find_map(|t| Some((t.to_string(), rules(t)?)))
+            .expect("intl_pluralrules has English's rules");
+        let mut plural = Plural {
+            tag,
+            rules,
+            used: Vec::new(),
+        };
         // Counts are whole numbers; these reach every category CLDR gives them.
         let samples = (0..=1000u64).chain([10_000, 100_000, 1_000_000, 10_000_000]);
         for n in samples {
-            let c = category(&tag, n);
-            if !used.iter().any(|(u, _)| *u == c) {
-                used.push((c, n));
+            let c = plural.category(n);
+            if !plural.used.iter().any(|(u, _)| *u == c) {
+                plural.used.push((c, n));
             }
         }
-        used.sort_by_key(|(c, _)| CATEGORIES.iter().position(|x| x == c));
-        Plural { tag, used }
+        plural
+            .used
+            .sort_by_key(|(c, _)| CATEGORIES.iter().position(|x| x == c));
+        plural
+    }
+
+    /// The category `n` falls into.
+    fn category(&self, n: u64) -> &'static str {
+        match self.rules.select(n).ok() {
+            Some(PluralCategory::ZERO) => "zero",
+            Some(PluralCategory::ONE) => "one",
+            Some(PluralCategory::TWO) => "two",
+            Some(PluralCategory::FEW) => "few",
+            Some(PluralCategory::MANY) => "many",
+            _ => "other",
+        }
     }
 
     /// "zero (as for 0), one (as for 1), ... other (as for 4)".
@@ -96,19 +140,6 @@ impl Plural {
 fn rules(tag: &str) -> Option<PluralRules> {
     let id: unic_langid::LanguageIdentifier = tag.parse().ok()?;
     PluralRules::create(id, PluralRuleType::CARDINAL).ok()
-}
-
-/// The category `n` falls into under the rules found for `tag`.
-fn category(tag: &str, n: u64) -> &'static str {
-    let chosen = rules(tag).and_then(|r| r.select(n).ok());
-    match chosen {
-        Some(PluralCategory::ZERO) => "zero",
-        Some(PluralCategory::ONE) => "one",
-        Some(PluralCategory::TWO) => "two",
-        Some(PluralCategory::FEW) => "few",
-        Some(PluralCategory::MANY) => "many",
-        _ => "other",
-    }
 }
 
 impl Default for Strings {
@@ -176,7 +207,7 @@ impl Strings {
     /// and each of `args` filled in: "1 month", "7 months".
     pub fn count(&self, key: &str, n: usize, args: &[(&str, &str)]) -> String {
         let text = match self.texts.get(key) {
-            Some(Text::Forms(forms)) => form(forms, category(&self.plural.tag, n as u64)),
+            Some(Text::Forms(forms)) => form(forms, self.plural.category(n as u64)),
             _ => self.get(key),
         };
         let n = n.to_string();
@@ -753,7 +784,7 @@ mod tests {
     #[test]
     fn welsh_numbers_fall_into_its_six_categories() {
         let cy = Plural::for_language("cy");
-        let chosen: Vec<&str> = [0, 1, 2, 3, 6, 7].map(|n| category(&cy.tag, n)).to_vec();
+        let chosen: Vec<&str> = [0, 1, 2, 3, 6, 7].map(|n| cy.category(n)).to_vec();
         assert_eq!(chosen, ["zero", "one", "two", "few", "many", "other"]);
         let used: Vec<&str> = cy.used.iter().map(|(c, _)| *c).collect();
         assert_eq!(used, CATEGORIES);

@@ -87,23 +87,16 @@ pub(super) fn data_page(site: &Site) -> Context {
         .collect();
     ctx.insert("plans", &plans);
     ctx.insert("inspections_json", open_data::INSPECTIONS_JSON_PATH);
-    let s = &site.config.strings;
-    ctx.insert(
-        "action_fields",
-        &fields(s, "action", open_data::ACTION_FIELDS),
-    );
-    ctx.insert(
-        "action_json_fields",
-        &fields(s, "action_json", open_data::ACTION_JSON_FIELDS),
-    );
-    ctx.insert(
-        "inspection_fields",
-        &fields(s, "inspection", open_data::INSPECTION_FIELDS),
-    );
-    ctx.insert(
-        "milestone_fields",
-        &fields(s, "milestone", open_data::MILESTONE_FIELDS),
-    );
+    let groups = [
+        ("action", open_data::ACTION_FIELDS),
+        ("action_json", open_data::ACTION_JSON_FIELDS),
+        ("inspection", open_data::INSPECTION_FIELDS),
+        ("milestone", open_data::MILESTONE_FIELDS),
+    ];
+    for (group, list) in groups {
+        let meanings = fields(&site.config.strings, group, list);
+        ctx.insert(format!("{group}_fields"), &meanings);
+    }
     ctx.insert("feed", super::feeds::FEED_PATH);
     ctx
 }
